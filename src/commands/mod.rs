@@ -1,0 +1,58 @@
+//! One module per subcommand. Each `run` reads like a table of contents: resolve the
+//! arguments, call the library, write the output, return a [`Status`].
+
+mod extract;
+mod index;
+mod search;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use newsdex::{Error, Result};
+
+use crate::cli::Command;
+
+/// How a command ended (errors are returned as `Err` and end with status 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Done; for `search`, something matched.
+    Success,
+    /// `search` matched nothing.
+    NoMatch,
+    /// Done, but some input was bad (`extract` of an unreadable file, `index --strict`).
+    Failure,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        match s {
+            Status::Success => ExitCode::SUCCESS,
+            Status::NoMatch => ExitCode::from(1),
+            Status::Failure => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs a subcommand.
+pub fn run(command: Command) -> Result<Status> {
+    match command {
+        Command::Extract(args) => extract::run(args),
+        Command::Index(args) => index::run(args),
+        Command::Search(args) => search::run(args),
+    }
+}
+
+/// Buffered stdout; write errors name stdout so that a closed pipe can be recognised.
+pub(crate) fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
+    io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+}
+
+/// Maps a write error on stdout.
+pub(crate) fn stdout_error(e: io::Error) -> Error {
+    Error::io("standard output", e)
+}
+
+/// Flushes stdout.
+pub(crate) fn finish(mut out: impl Write) -> Result<()> {
+    out.flush().map_err(stdout_error)
+}

@@ -1,0 +1,73 @@
+//! `newsdex search QUERY`: ranked hits as text (highlights coloured on a terminal) or as
+//! one JSON document. Exit status 0 when something matched, 1 when nothing did.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use newsdex::date::DateRange;
+use newsdex::index::writer::{build, BuildOptions};
+use newsdex::index::{self, NewsIndex, DEFAULT_INDEX_DIR};
+use newsdex::query::Filters;
+use newsdex::render::{json, text};
+use newsdex::search::{search, SearchRequest};
+use newsdex::{Error, Result};
+
+use super::index::{summary_line, StderrReport};
+use super::{finish, stdout, stdout_error, Status};
+use crate::cli::{ColorArg, SearchArgs};
+
+/// The folder a missing default index is built from.
+const DEFAULT_CORPUS_DIR: &str = "corpus";
+
+pub fn run(args: SearchArgs) -> Result<Status> {
+    let request = request(&args)?;
+    let index = open(args.index.as_deref())?;
+    let results = search(&index, &request)?;
+    let mut out = stdout();
+    if args.json {
+        json::write_search(&mut out, &results).map_err(stdout_error)?;
+    } else {
+        let style = text::Style { color: use_color(args.color) };
+        text::write_search(&mut out, &results, style).map_err(stdout_error)?;
+    }
+    finish(out)?;
+    Ok(if results.total > 0 { Status::Success } else { Status::NoMatch })
+}
+
+fn request(args: &SearchArgs) -> Result<SearchRequest> {
+    let range = DateRange::between(args.from.as_ref(), args.to.as_ref());
+    if range.is_empty() {
+        return Err(Error::Usage("--from is after --to: no date can fall between them".to_string()));
+    }
+    Ok(SearchRequest {
+        query: args.query.join(" "),
+        any: args.any,
+        filters: Filters { range, sources: args.source.clone() },
+        limit: args.limit,
+        offset: args.offset,
+        sort: args.sort.into(),
+    })
+}
+
+/// Opens the index; the default one is built from `corpus/` first when it does not exist.
+fn open(explicit: Option<&Path>) -> Result<NewsIndex> {
+    if let Some(path) = explicit {
+        return NewsIndex::open(path);
+    }
+    let path = PathBuf::from(DEFAULT_INDEX_DIR);
+    let corpus = Path::new(DEFAULT_CORPUS_DIR);
+    if !index::exists(&path) && corpus.is_dir() {
+        eprintln!("newsdex: no index at {}/ yet; building it from {}/ first", path.display(), corpus.display());
+        let summary = build(corpus, &path, &BuildOptions::default(), &StderrReport)?;
+        eprintln!("newsdex: {}", summary_line(&summary, &path));
+    }
+    NewsIndex::open(&path)
+}
+
+fn use_color(choice: ColorArg) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}

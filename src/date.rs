@@ -1,0 +1,432 @@
+//! Dates: the only module that parses or formats one.
+//!
+//! Three kinds of date reach newsdex, and each has one type here:
+//!
+//! - [`EntryDate`]: when an entry was reported. Either a calendar day (a page says
+//!   "October 29, 2024") or an instant in UTC (a feed says
+//!   `Tue, 29 Oct 2024 14:05:00 +0100`). Written as `YYYY-MM-DD` or as RFC 3339 with `Z`.
+//! - Dates printed in news text, read by [`parse_text_date`]: `October 29, 2024`,
+//!   `Oct. 29, 2024`, `Sunday, June 23, 2019`, `29 October 2024`, `29.10.2024`,
+//!   `2024-10-29`, RFC 2822 and RFC 3339 (offsets are converted to UTC).
+//! - [`DateSpan`]: a bound typed by a user (`--from`, `--to`, `date:` in a query):
+//!   `2024`, `2024-10`, `2024-10-28` or an RFC 3339 timestamp, each covering the whole
+//!   year, month, day or second it names. [`DateRange`] joins two of them into the
+//!   half-open interval a search filters on.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// When an entry was reported: a day when only the day is known, an instant otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntryDate {
+    /// Only the calendar day is known.
+    Day(NaiveDate),
+    /// The time is known too; always held in UTC.
+    Instant(DateTime<Utc>),
+}
+
+impl EntryDate {
+    /// The instant used for indexing, filtering and sorting: a day counts as its midnight UTC.
+    pub fn timestamp(&self) -> DateTime<Utc> {
+        match *self {
+            EntryDate::Day(day) => day.and_time(NaiveTime::MIN).and_utc(),
+            EntryDate::Instant(t) => t,
+        }
+    }
+
+    /// The calendar day (in UTC).
+    pub fn day(&self) -> NaiveDate {
+        match *self {
+            EntryDate::Day(day) => day,
+            EntryDate::Instant(t) => t.date_naive(),
+        }
+    }
+
+    /// The instant `hour:minute` UTC on this date's day (live-blog time stamps).
+    pub fn at_time(&self, hour: u32, minute: u32) -> Option<EntryDate> {
+        let time = NaiveTime::from_hms_opt(hour, minute, 0)?;
+        Some(EntryDate::Instant(self.day().and_time(time).and_utc()))
+    }
+}
+
+impl fmt::Display for EntryDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EntryDate::Day(day) => write!(f, "{}", day.format("%Y-%m-%d")),
+            EntryDate::Instant(t) => f.write_str(&t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        }
+    }
+}
+
+impl FromStr for EntryDate {
+    type Err = DateError;
+
+    /// Reads any date form news uses (see [`parse_text_date`]).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_text_date(s).ok_or_else(|| DateError::new(s, "not a date newsdex can read"))
+    }
+}
+
+impl Serialize for EntryDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for EntryDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A date the user typed that newsdex could not read; names the input and the problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid date {input:?}: {reason}")]
+pub struct DateError {
+    /// What was typed.
+    pub input: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl DateError {
+    fn new(input: &str, reason: impl Into<String>) -> DateError {
+        DateError { input: input.to_string(), reason: reason.into() }
+    }
+}
+
+const BOUND_FORMS: &str = "expected YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 timestamp such as 2024-10-28T14:00:00Z";
+
+/// The stretch of time a user's bound names: all of `2024`, all of `2024-10`, all of a day,
+/// or the one second of a timestamp. `start` is inclusive, `end` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateSpan {
+    /// First instant covered.
+    pub start: DateTime<Utc>,
+    /// First instant after the span.
+    pub end: DateTime<Utc>,
+}
+
+impl FromStr for DateSpan {
+    type Err = DateError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_bound(s)
+    }
+}
+
+/// Reads a user's date bound (`2024`, `2024-10`, `2024-10-28`, RFC 3339).
+pub fn parse_bound(input: &str) -> Result<DateSpan, DateError> {
+    let s = input.trim();
+    let err = |reason: &str| DateError::new(input, format!("{reason}; {BOUND_FORMS}"));
+    if s.is_empty() {
+        return Err(err("empty date"));
+    }
+    if s.contains('T') || s.contains('t') || (s.len() > 10 && s.contains(':')) {
+        let t = DateTime::parse_from_rfc3339(s).map_err(|e| err(&format!("not a valid RFC 3339 timestamp ({e})")))?;
+        let start = t.with_timezone(&Utc);
+        return Ok(DateSpan { start, end: start + Duration::seconds(1) });
+    }
+    let parts: Vec<&str> = s.split('-').collect();
+    if parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) || parts.len() > 3 {
+        return Err(err("not a date"));
+    }
+    if parts[0].len() != 4 {
+        return Err(err("the year must have four digits"));
+    }
+    let year: i32 = parts[0].parse().map_err(|_| err("bad year"))?;
+    let month: Option<u32> = match parts.get(1) {
+        Some(m) if m.len() <= 2 => Some(m.parse().map_err(|_| err("bad month"))?),
+        Some(_) => return Err(err("the month must have one or two digits")),
+        None => None,
+    };
+    let day: Option<u32> = match parts.get(2) {
+        Some(d) if d.len() <= 2 => Some(d.parse().map_err(|_| err("bad day"))?),
+        Some(_) => return Err(err("the day must have one or two digits")),
+        None => None,
+    };
+    if let Some(m) = month {
+        if !(1..=12).contains(&m) {
+            return Err(err(&format!("month {m} does not exist")));
+        }
+    }
+    let (first, next) = match (month, day) {
+        (None, _) => {
+            let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| err("year out of range"))?;
+            (first, NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or_else(|| err("year out of range"))?)
+        }
+        (Some(m), None) => {
+            let first = NaiveDate::from_ymd_opt(year, m, 1).ok_or_else(|| err("year out of range"))?;
+            (first, first_of_next_month(first).ok_or_else(|| err("year out of range"))?)
+        }
+        (Some(m), Some(d)) => {
+            let first = NaiveDate::from_ymd_opt(year, m, d)
+                .ok_or_else(|| err(&format!("day {d} does not exist in {year}-{m:02}")))?;
+            (first, first.succ_opt().ok_or_else(|| err("year out of range"))?)
+        }
+    };
+    Ok(DateSpan { start: midnight(first), end: midnight(next) })
+}
+
+/// The half-open interval `[from, to)` a search keeps; an absent side is unbounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DateRange {
+    /// Inclusive lower bound.
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive upper bound.
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl DateRange {
+    /// The range from the start of `from` to the end of `to` (both bounds inclusive of the
+    /// whole year, month, day or second they name).
+    pub fn between(from: Option<&DateSpan>, to: Option<&DateSpan>) -> DateRange {
+        DateRange { from: from.map(|s| s.start), to: to.map(|s| s.end) }
+    }
+
+    /// Exactly the span.
+    pub fn of_span(span: &DateSpan) -> DateRange {
+        DateRange { from: Some(span.start), to: Some(span.end) }
+    }
+
+    /// True when neither side is bounded.
+    pub fn is_unbounded(&self) -> bool {
+        self.from.is_none() && self.to.is_none()
+    }
+
+    /// True when no instant can fall inside.
+    pub fn is_empty(&self) -> bool {
+        matches!((self.from, self.to), (Some(a), Some(b)) if a >= b)
+    }
+
+    /// The overlap of two ranges.
+    pub fn intersect(&self, other: &DateRange) -> DateRange {
+        let from = match (self.from, other.from) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let to = match (self.to, other.to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        DateRange { from, to }
+    }
+
+    /// Whether the instant falls inside.
+    pub fn contains(&self, t: DateTime<Utc>) -> bool {
+        self.from.is_none_or(|f| t >= f) && self.to.is_none_or(|e| t < e)
+    }
+}
+
+/// Midnight UTC at the start of a day.
+pub fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(NaiveTime::MIN).and_utc()
+}
+
+fn first_of_next_month(d: NaiveDate) -> Option<NaiveDate> {
+    if d.month() == 12 {
+        NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
+    }
+}
+
+/// Formats an instant as RFC 3339 UTC with a `Z`, to the second.
+pub fn format_instant(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Reads a date as news text prints it. Returns `None` when the whole (trimmed) text is not
+/// one date; see the module doc for the forms understood.
+pub fn parse_text_date(text: &str) -> Option<EntryDate> {
+    let s = text.trim().trim_end_matches(['.', ',']).trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(EntryDate::Instant(t.with_timezone(&Utc)));
+    }
+    if let Ok(t) = DateTime::parse_from_rfc2822(s) {
+        return Some(EntryDate::Instant(t.with_timezone(&Utc)));
+    }
+    if let Some(t) = parse_rfc2822_named_zone(s) {
+        return Some(EntryDate::Instant(t));
+    }
+    for form in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, form) {
+            return Some(EntryDate::Instant(t.and_utc()));
+        }
+    }
+    for form in ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, form) {
+            if (1000..=9999).contains(&d.year()) {
+                return Some(EntryDate::Day(d));
+            }
+        }
+    }
+    parse_worded_date(s).map(EntryDate::Day)
+}
+
+/// RFC 2822 dates with a named zone chrono does not know (`EST`, `CET`, `UTC`) or none.
+fn parse_rfc2822_named_zone(s: &str) -> Option<DateTime<Utc>> {
+    let (rest, zone) = s.rsplit_once(' ')?;
+    let offset_hours = match zone.to_ascii_uppercase().as_str() {
+        "UTC" | "GMT" | "UT" | "Z" => 0,
+        "CET" | "BST" => 1,
+        "CEST" | "EET" => 2,
+        "EEST" | "MSK" => 3,
+        "EDT" => -4,
+        "EST" | "CDT" => -5,
+        "CST" => -6,
+        "MST" => -7,
+        "PST" => -8,
+        "PDT" => -7,
+        _ => return None,
+    };
+    let rest = rest.split_once(", ").map_or(rest, |(_, r)| r);
+    let t = NaiveDateTime::parse_from_str(rest, "%d %b %Y %H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(rest, "%d %b %Y %H:%M"))
+        .ok()?;
+    Some(t.and_utc() - Duration::hours(offset_hours))
+}
+
+/// The month a (possibly abbreviated) English month name names.
+pub fn month_number(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    const NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    NAMES.iter().position(|name| name.starts_with(&w)).map(|i| i as u32 + 1)
+}
+
+fn is_weekday(word: &str) -> bool {
+    let w = word.trim_end_matches(['.', ',']).to_ascii_lowercase();
+    const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    w.len() >= 3 && DAYS.iter().any(|d| d.starts_with(&w))
+}
+
+/// `October 29, 2024`, `Oct. 29 2024`, `Sunday, June 23, 2019`, `29 October 2024`.
+fn parse_worded_date(s: &str) -> Option<NaiveDate> {
+    let mut words: Vec<&str> = s.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    if words.first().is_some_and(|w| is_weekday(w)) && words.len() > 3 {
+        words.remove(0);
+    }
+    if words.len() != 3 {
+        return None;
+    }
+    let number = |w: &str| -> Option<u32> {
+        let w = w.trim_end_matches('.');
+        let w = w.trim_end_matches("st").trim_end_matches("nd").trim_end_matches("rd").trim_end_matches("th");
+        if w.is_empty() || w.len() > 2 || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        w.parse().ok()
+    };
+    let year = |w: &str| -> Option<i32> {
+        (w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit())).then(|| w.parse().ok()).flatten()
+    };
+    let (month, day, y) = if let Some(m) = month_number(words[0]) {
+        (m, number(words[1])?, year(words[2])?)
+    } else {
+        (month_number(words[1])?, number(words[0])?, year(words[2])?)
+    };
+    NaiveDate::from_ymd_opt(y, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> EntryDate {
+        EntryDate::Day(NaiveDate::from_ymd_opt(y, m, d).unwrap())
+    }
+
+    #[test]
+    fn news_text_dates() {
+        assert_eq!(parse_text_date("October 29, 2024"), Some(day(2024, 10, 29)));
+        assert_eq!(parse_text_date("Oct. 29, 2024"), Some(day(2024, 10, 29)));
+        assert_eq!(parse_text_date("Sept. 3, 2024"), Some(day(2024, 9, 3)));
+        assert_eq!(parse_text_date("Sunday, June 23, 2019"), Some(day(2019, 6, 23)));
+        assert_eq!(parse_text_date("29 October 2024"), Some(day(2024, 10, 29)));
+        assert_eq!(parse_text_date("29.10.2024"), Some(day(2024, 10, 29)));
+        assert_eq!(parse_text_date("2024-10-29"), Some(day(2024, 10, 29)));
+        assert_eq!(parse_text_date("North Korea's foreign minister"), None);
+        assert_eq!(parse_text_date("May 2024 was warm"), None);
+        assert_eq!(parse_text_date("February 30, 2024"), None);
+    }
+
+    #[test]
+    fn instants_are_utc() {
+        let t = parse_text_date("Tue, 05 Mar 2024 09:30:00 +0100").unwrap();
+        assert_eq!(t.to_string(), "2024-03-05T08:30:00Z");
+        let t = parse_text_date("2024-03-09T11:00:00+01:00").unwrap();
+        assert_eq!(t.to_string(), "2024-03-09T10:00:00Z");
+        let t = parse_text_date("Wed, 06 Mar 2024 07:00:00 GMT").unwrap();
+        assert_eq!(t.to_string(), "2024-03-06T07:00:00Z");
+        let t = parse_text_date("Wed, 06 Mar 2024 07:00:00 EST").unwrap();
+        assert_eq!(t.to_string(), "2024-03-06T12:00:00Z");
+    }
+
+    #[test]
+    fn entry_dates_round_trip_through_json() {
+        for text in ["\"2024-10-29\"", "\"2024-10-29T14:05:00Z\""] {
+            let d: EntryDate = serde_json::from_str(text).unwrap();
+            assert_eq!(serde_json::to_string(&d).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn bounds_cover_what_they_name() {
+        let y = parse_bound("2024").unwrap();
+        assert_eq!(
+            (y.start.to_string(), y.end.to_string()),
+            ("2024-01-01 00:00:00 UTC".into(), "2025-01-01 00:00:00 UTC".into())
+        );
+        let m = parse_bound("2024-12").unwrap();
+        assert_eq!(m.end.to_string(), "2025-01-01 00:00:00 UTC");
+        let d = parse_bound("2024-02-29").unwrap();
+        assert_eq!(d.end.to_string(), "2024-03-01 00:00:00 UTC");
+        let t = parse_bound("2024-10-28T14:00:00+02:00").unwrap();
+        assert_eq!(t.start.to_string(), "2024-10-28 12:00:00 UTC");
+    }
+
+    #[test]
+    fn bad_bounds_name_the_input_and_the_problem() {
+        let e = parse_bound("2024-13-45").unwrap_err();
+        assert!(e.to_string().contains("2024-13-45") && e.to_string().contains("month 13"), "{e}");
+        let e = parse_bound("2023-02-29").unwrap_err();
+        assert!(e.to_string().contains("day 29 does not exist"), "{e}");
+        for bad in ["", "yesterday", "24-10-01", "2024-1-1-1", "2024-10-28T99"] {
+            assert!(parse_bound(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ranges_join_spans_inclusively() {
+        let from = parse_bound("2024-10-29").unwrap();
+        let to = parse_bound("2024-10-29").unwrap();
+        let r = DateRange::between(Some(&from), Some(&to));
+        assert!(r.contains(day(2024, 10, 29).timestamp()));
+        assert!(r.contains(parse_text_date("2024-10-29T23:59:59Z").unwrap().timestamp()));
+        assert!(!r.contains(day(2024, 10, 30).timestamp()));
+        assert!(!r.contains(day(2024, 10, 28).timestamp()));
+    }
+}

@@ -1,0 +1,51 @@
+//! The `newsdex` binary: parse the command line, run the command, turn the outcome into an
+//! exit status. This is the only place that prints fatal errors.
+//!
+//! Exit status: 0 success (for `search`: something matched), 1 `search` found nothing,
+//! 2 error (bad query, bad date, missing index, unreadable input). A closed stdout (`| head`)
+//! is not an error.
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    match commands::run(cli.command) {
+        Ok(status) => status.into(),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("newsdex: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Help and version go to stdout with status 0; a usage error is one line on stderr and
+/// status 2.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::from(if e.use_stderr() { 2 } else { 0 })
+        }
+        _ => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("bad arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("newsdex: {first} (see `newsdex --help`)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &newsdex::Error) -> bool {
+    matches!(e, newsdex::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}

@@ -1,0 +1,305 @@
+//! [`Node`] tree + request filters → a Tantivy [`Query`], analysed with the same analyzers
+//! as the index, and the [`Highlight`] spec that tells the snippet generator what matched.
+//!
+//! Dates and other filters become typed queries (`RangeQuery`, term queries) that do not
+//! change scores; no user text is ever pasted back into a Tantivy query string.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur as TOccur, PhraseQuery,
+    Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::Term;
+
+use crate::corpus::credits::canonical_agency;
+use crate::date::DateRange;
+use crate::index::analyzer;
+use crate::index::schema::{instant_to_tantivy, Fields};
+use crate::query::syntax::{KeywordField, Node, Occur, QueryError, TextScope};
+
+/// How much more a match in the title counts than one in the body.
+pub const TITLE_BOOST: f32 = 2.0;
+
+/// What to mark in a snippet: the analysed forms of the positive text clauses that can
+/// match the body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Highlight {
+    /// Stemmed terms.
+    pub terms: HashSet<String>,
+    /// Stemmed phrases with their slop; a match is marked as one span.
+    pub phrases: Vec<(Vec<String>, u32)>,
+    /// Unstemmed, folded prefixes.
+    pub prefixes: Vec<String>,
+    /// Stemmed words and the edits allowed.
+    pub fuzzy: Vec<(String, u8)>,
+}
+
+impl Highlight {
+    /// True when nothing is to be marked.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.phrases.is_empty() && self.prefixes.is_empty() && self.fuzzy.is_empty()
+    }
+}
+
+/// Filters a search applies on top of the query text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filters {
+    /// Keep entries dated in this range (entries without a date are dropped when bounded).
+    pub range: DateRange,
+    /// Keep entries crediting any of these agencies.
+    pub sources: Vec<String>,
+}
+
+/// Edits allowed for `word~` without a number: 1 for words of up to five letters, else 2.
+pub fn auto_distance(word: &str) -> u8 {
+    if word.chars().count() <= 5 {
+        1
+    } else {
+        2
+    }
+}
+
+pub(crate) struct Builder<'a> {
+    fields: &'a Fields,
+    query: &'a str,
+    news: TextAnalyzer,
+    unstemmed: TextAnalyzer,
+    keyword: TextAnalyzer,
+    pub(crate) highlight: Highlight,
+}
+
+impl<'a> Builder<'a> {
+    pub(crate) fn new(fields: &'a Fields, query: &'a str) -> Builder<'a> {
+        Builder {
+            fields,
+            query,
+            news: analyzer::news(),
+            unstemmed: analyzer::news_unstemmed(),
+            keyword: analyzer::keyword(),
+            highlight: Highlight::default(),
+        }
+    }
+
+    fn err(&self, message: impl Into<String>, hint: Option<String>) -> QueryError {
+        QueryError { query: self.query.to_string(), message: message.into(), span: 0..self.query.len(), hint }
+    }
+
+    fn text_fields(&self, scope: TextScope) -> Vec<(Field, f32)> {
+        match scope {
+            TextScope::Any => vec![(self.fields.title, TITLE_BOOST), (self.fields.body, 1.0)],
+            TextScope::Title => vec![(self.fields.title, 1.0)],
+            TextScope::Body => vec![(self.fields.body, 1.0)],
+        }
+    }
+
+    /// (position, term) pairs of a text under the stemming analyzer.
+    fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push((t.position, t.text.clone()));
+        }
+        // Positions relative to the first token.
+        if let Some(&(first, _)) = out.first() {
+            for (p, _) in &mut out {
+                *p -= first;
+            }
+        }
+        out
+    }
+
+    /// The union over the scope's fields of the query `make` builds for each.
+    fn per_field(&self, scope: TextScope, make: impl Fn(Field) -> Box<dyn Query>) -> Box<dyn Query> {
+        let mut parts: Vec<(TOccur, Box<dyn Query>)> = self
+            .text_fields(scope)
+            .into_iter()
+            .map(|(field, boost)| {
+                let q = make(field);
+                let q: Box<dyn Query> = if boost == 1.0 { q } else { Box::new(BoostQuery::new(q, boost)) };
+                (TOccur::Should, q)
+            })
+            .collect();
+        if parts.len() == 1 {
+            parts.pop().map(|(_, q)| q).unwrap_or_else(|| Box::new(EmptyQuery))
+        } else {
+            Box::new(BooleanQuery::new(parts))
+        }
+    }
+
+    fn terms_query(&self, scope: TextScope, tokens: &[(usize, String)], slop: u32) -> Option<Box<dyn Query>> {
+        match tokens {
+            [] => None,
+            [(_, term)] => Some(self.per_field(scope, |f| {
+                Box::new(TermQuery::new(Term::from_field_text(f, term), IndexRecordOption::WithFreqs))
+            })),
+            _ => Some(self.per_field(scope, |f| {
+                let terms = tokens.iter().map(|(p, t)| (*p, Term::from_field_text(f, t))).collect();
+                Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+            })),
+        }
+    }
+
+    fn note_terms(&mut self, scope: TextScope, tokens: &[(usize, String)], slop: u32, positive: bool) {
+        if !positive || scope == TextScope::Title || tokens.is_empty() {
+            return;
+        }
+        if tokens.len() == 1 {
+            self.highlight.terms.insert(tokens[0].1.clone());
+        } else {
+            self.highlight.phrases.push((tokens.iter().map(|(_, t)| t.clone()).collect(), slop));
+        }
+    }
+
+    /// Builds the query for a node; `None` when the node constrains nothing (punctuation).
+    pub(crate) fn node(&mut self, node: &Node, positive: bool) -> Result<Option<Box<dyn Query>>, QueryError> {
+        Ok(match node {
+            Node::Word { scope, text } => {
+                let tokens = Self::analyze(&mut self.news, text);
+                self.note_terms(*scope, &tokens, 0, positive);
+                self.terms_query(*scope, &tokens, 0)
+            }
+            Node::Phrase { scope, text, slop } => {
+                let tokens = Self::analyze(&mut self.news, text);
+                self.note_terms(*scope, &tokens, *slop, positive);
+                self.terms_query(*scope, &tokens, *slop)
+            }
+            Node::Prefix { scope, text } => {
+                let tokens = Self::analyze(&mut self.unstemmed, text);
+                let [(_, prefix)] = tokens.as_slice() else {
+                    return Err(self.err(format!("a prefix `{text}*` must be one word"), Some("ukrain*".to_string())));
+                };
+                if positive && *scope != TextScope::Title {
+                    self.highlight.prefixes.push(prefix.clone());
+                }
+                let prefix = prefix.clone();
+                Some(self.per_field(*scope, |f| {
+                    Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(f, &prefix), 0, true))
+                }))
+            }
+            Node::Fuzzy { scope, text, distance } => {
+                let tokens = Self::analyze(&mut self.news, text);
+                let [(_, word)] = tokens.as_slice() else {
+                    return Err(self.err(format!("`{text}~` must be one word"), Some("zelensky~".to_string())));
+                };
+                let word = word.clone();
+                let distance = distance.unwrap_or_else(|| auto_distance(text));
+                if positive && *scope != TextScope::Title {
+                    self.highlight.fuzzy.push((word.clone(), distance));
+                }
+                Some(self.per_field(*scope, |f| {
+                    Box::new(FuzzyTermQuery::new(Term::from_field_text(f, &word), distance, true))
+                }))
+            }
+            Node::Near { scope, left, right, distance } => {
+                let l = Self::analyze(&mut self.news, left);
+                let r = Self::analyze(&mut self.news, right);
+                if l.is_empty() || r.is_empty() {
+                    return Ok(None);
+                }
+                if positive && *scope != TextScope::Title {
+                    for (_, t) in l.iter().chain(&r) {
+                        self.highlight.terms.insert(t.clone());
+                    }
+                }
+                let joined = |a: &[(usize, String)], b: &[(usize, String)]| -> Vec<(usize, String)> {
+                    let shift = a.last().map_or(0, |(p, _)| p + 1);
+                    a.iter().cloned().chain(b.iter().map(|(p, t)| (p + shift, t.clone()))).collect()
+                };
+                let forward = joined(&l, &r);
+                let backward = joined(&r, &l);
+                let slop = *distance;
+                Some(self.per_field(*scope, |f| {
+                    let phrase = |tokens: &[(usize, String)]| -> Box<dyn Query> {
+                        let terms = tokens.iter().map(|(p, t)| (*p, Term::from_field_text(f, t))).collect();
+                        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+                    };
+                    Box::new(BooleanQuery::new(vec![
+                        (TOccur::Should, phrase(&forward)),
+                        (TOccur::Should, phrase(&backward)),
+                    ]))
+                }))
+            }
+            Node::Keyword { field, value } => Some(self.keyword(*field, value)),
+            Node::Date(range) => Some(self.date_filter(range)),
+            Node::Bool(clauses) => {
+                let mut parts: Vec<(TOccur, Box<dyn Query>)> = Vec::with_capacity(clauses.len());
+                for (occur, child) in clauses {
+                    let child_positive = positive && *occur != Occur::MustNot;
+                    if let Some(q) = self.node(child, child_positive)? {
+                        let o = match occur {
+                            Occur::Must => TOccur::Must,
+                            Occur::Should => TOccur::Should,
+                            Occur::MustNot => TOccur::MustNot,
+                        };
+                        parts.push((o, q));
+                    }
+                }
+                if parts.is_empty() {
+                    None
+                } else {
+                    if parts.iter().all(|(o, _)| *o == TOccur::MustNot) {
+                        parts.push((TOccur::Must, all_entries()));
+                    }
+                    Some(Box::new(BooleanQuery::new(parts)))
+                }
+            }
+        })
+    }
+
+    fn keyword(&mut self, field: KeywordField, value: &str) -> Box<dyn Query> {
+        let (f, text) = match field {
+            KeywordField::Source => {
+                let canonical = canonical_agency(value);
+                (
+                    self.fields.sources,
+                    Self::analyze(&mut self.keyword, &canonical).pop().map(|(_, t)| t).unwrap_or_default(),
+                )
+            }
+            KeywordField::Author => {
+                (self.fields.authors, Self::analyze(&mut self.keyword, value).pop().map(|(_, t)| t).unwrap_or_default())
+            }
+            KeywordField::Kind => (self.fields.kind, value.to_ascii_lowercase()),
+            KeywordField::Url => (self.fields.url, value.to_string()),
+            KeywordField::Id => (self.fields.id, value.to_string()),
+        };
+        Box::new(TermQuery::new(Term::from_field_text(f, &text), IndexRecordOption::WithFreqs))
+    }
+
+    /// A filter on the date field that leaves scores alone.
+    pub(crate) fn date_filter(&self, range: &DateRange) -> Box<dyn Query> {
+        if range.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        let bound = |t: Option<chrono::DateTime<chrono::Utc>>, inclusive: bool| match t {
+            None => Bound::Unbounded,
+            Some(t) => {
+                let term = Term::from_field_date(self.fields.date, instant_to_tantivy(t));
+                if inclusive {
+                    Bound::Included(term)
+                } else {
+                    Bound::Excluded(term)
+                }
+            }
+        };
+        if range.is_unbounded() {
+            return Box::new(ConstScoreQuery::new(all_entries(), 0.0));
+        }
+        Box::new(ConstScoreQuery::new(Box::new(RangeQuery::new(bound(range.from, true), bound(range.to, false))), 0.0))
+    }
+
+    /// A filter keeping entries that credit any of the agencies.
+    pub(crate) fn sources_filter(&mut self, sources: &[String]) -> Box<dyn Query> {
+        let parts: Vec<(TOccur, Box<dyn Query>)> =
+            sources.iter().map(|s| (TOccur::Should, self.keyword(KeywordField::Source, s))).collect();
+        Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(parts)), 0.0))
+    }
+}
+
+/// Matches every entry in the index.
+pub fn all_entries() -> Box<dyn Query> {
+    Box::new(AllQuery)
+}

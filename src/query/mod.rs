@@ -1,0 +1,65 @@
+//! Queries: the user's text and filters → a typed Tantivy query plus what to highlight.
+//!
+//! [`syntax`] parses the query language (its grammar is documented there and in the
+//! README) without knowing Tantivy; [`build`] resolves the tree against the schema with the
+//! index's own analyzers. [`compile`] does both and adds the request's filters.
+
+pub mod build;
+pub mod syntax;
+
+use tantivy::query::{BooleanQuery, Occur, Query};
+
+pub use build::{Filters, Highlight};
+pub use syntax::{parse, QueryError};
+
+/// A query ready to run.
+pub struct Compiled {
+    /// The Tantivy query.
+    pub query: Box<dyn Query>,
+    /// What matched, for snippets.
+    pub highlight: Highlight,
+    /// False when the query is only filters: results then have no relevance order.
+    pub scored: bool,
+}
+
+/// Parses `text` (see [`syntax`]) and combines it with the filters. An empty text is allowed
+/// when a filter is given: then every entry passing the filters matches.
+pub fn compile(
+    text: &str,
+    any: bool,
+    filters: &Filters,
+    fields: &crate::index::Fields,
+) -> Result<Compiled, QueryError> {
+    let has_filters = !filters.range.is_unbounded() || !filters.sources.is_empty();
+    let node = if text.trim().is_empty() && has_filters { None } else { Some(syntax::parse(text, any)?) };
+    let mut builder = build::Builder::new(fields, text);
+    let main = match &node {
+        Some(node) => builder.node(node, true)?,
+        None => None,
+    };
+    if main.is_none() && node.is_some() && !has_filters {
+        return Err(QueryError {
+            query: text.to_string(),
+            message: "the query has no words to search for".to_string(),
+            span: 0..text.len(),
+            hint: Some("a word, a \"phrase\" or field:value".to_string()),
+        });
+    }
+    let scored = main.is_some();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(q) = main {
+        clauses.push((Occur::Must, q));
+    }
+    if !filters.range.is_unbounded() {
+        clauses.push((Occur::Must, builder.date_filter(&filters.range)));
+    }
+    if !filters.sources.is_empty() {
+        clauses.push((Occur::Must, builder.sources_filter(&filters.sources)));
+    }
+    let query: Box<dyn Query> = if clauses.len() == 1 {
+        clauses.pop().map(|(_, q)| q).unwrap_or_else(build::all_entries)
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
+    Ok(Compiled { query, highlight: builder.highlight, scored })
+}

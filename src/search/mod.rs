@@ -1,0 +1,134 @@
+//! Running a search: the request → compiled query → top hits, the total count and a
+//! snippet per hit. No formatting happens here; `render` turns [`SearchResults`] into text
+//! or JSON, and the CLI and the HTTP server share this one path.
+
+pub mod snippet;
+
+use std::time::{Duration, Instant};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::{DocAddress, Order, TantivyDocument};
+
+use crate::entry::IndexedEntry;
+use crate::error::Result;
+use crate::index::{damaged_or, NewsIndex};
+use crate::query::{compile, Filters};
+pub use snippet::Snippet;
+
+/// Default number of hits per page.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first (BM25, title weighted above body).
+    #[default]
+    Relevance,
+    /// Most recent first; undated entries last.
+    Newest,
+    /// Oldest first; undated entries last.
+    Oldest,
+}
+
+impl Sort {
+    /// The name users type.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+        }
+    }
+}
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// The query text (see `query::syntax`).
+    pub query: String,
+    /// Match any of the words rather than all of them.
+    pub any: bool,
+    /// Date and source filters.
+    pub filters: Filters,
+    /// Hits to return.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Result order.
+    pub sort: Sort,
+}
+
+/// One hit.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// 1-based position in the whole result list.
+    pub rank: usize,
+    /// BM25 score (0 when sorted by date or when the query is only filters).
+    pub score: f32,
+    /// The entry.
+    pub entry: IndexedEntry,
+    /// The best stretch of its body.
+    pub snippet: Snippet,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    /// The query text as given.
+    pub query: String,
+    /// Number of matching entries.
+    pub total: usize,
+    /// Time spent in the engine (parse, search, fetch, snippets).
+    pub took: Duration,
+    /// The requested page of hits.
+    pub hits: Vec<Hit>,
+}
+
+/// Runs a search.
+pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults> {
+    let started = Instant::now();
+    let fields = index.fields();
+    let compiled = compile(&request.query, request.any, &request.filters, fields)?;
+    let searcher = index.searcher();
+    let damaged = |e| damaged_or(index.path(), e);
+
+    let top: Vec<(f32, DocAddress)>;
+    let total: usize;
+    let by_date = |order| {
+        TopDocs::with_limit(request.limit.max(1))
+            .and_offset(request.offset)
+            .order_by_fast_field::<tantivy::DateTime>("date", order)
+    };
+    let sort = if compiled.scored {
+        request.sort
+    } else if request.sort == Sort::Oldest {
+        Sort::Oldest
+    } else {
+        Sort::Newest
+    };
+    match sort {
+        Sort::Relevance => {
+            let collector =
+                (TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score(), Count);
+            let (docs, count) = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
+            top = docs;
+            total = count;
+        }
+        Sort::Newest | Sort::Oldest => {
+            let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
+            let (docs, count) = searcher.search(compiled.query.as_ref(), &(by_date(order), Count)).map_err(damaged)?;
+            top = docs.into_iter().map(|(_, addr)| (0.0, addr)).collect();
+            total = count;
+        }
+    }
+
+    let mut maker = snippet::SnippetMaker::new(&compiled.highlight);
+    let mut hits = Vec::with_capacity(top.len());
+    for (i, (score, address)) in top.into_iter().take(request.limit).enumerate() {
+        let doc: TantivyDocument = searcher.doc(address).map_err(damaged)?;
+        let entry = fields.entry(&doc)?;
+        let snippet = maker.snippet(&entry.entry.body);
+        hits.push(Hit { rank: request.offset + i + 1, score, entry, snippet });
+    }
+    Ok(SearchResults { query: request.query.clone(), total, took: started.elapsed(), hits })
+}

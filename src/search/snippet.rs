@@ -1,0 +1,337 @@
+//! Snippets: the stretch of a body that best shows why it matched, as plain text plus the
+//! byte ranges to highlight. Format-neutral: renderers decide what a highlight looks like.
+//!
+//! The body is analysed with the index's own analyzer, so stemmed forms are marked
+//! (`troop` marks `troops`), as are prefix and typo-tolerant matches; a phrase that matched
+//! is marked as one span. The window with the most distinct matched clauses wins.
+
+use std::ops::Range;
+
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+use crate::index::analyzer;
+use crate::query::syntax::edit_distance;
+use crate::query::Highlight;
+
+/// Target length of a snippet, in bytes of body text.
+pub const SNIPPET_BYTES: usize = 240;
+
+/// A piece of text and the byte ranges within it to highlight (sorted, not overlapping).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snippet {
+    /// Plain text, whitespace collapsed; `…` marks a cut.
+    pub text: String,
+    /// Byte ranges into `text`.
+    pub highlights: Vec<Range<usize>>,
+}
+
+struct Tok {
+    span: Range<usize>,
+    position: usize,
+    stem: String,
+    folded: Option<String>,
+}
+
+/// A match: where, and which clause of the query it came from.
+#[derive(Debug, Clone)]
+struct Mark {
+    span: Range<usize>,
+    clause: usize,
+}
+
+/// Makes snippets for the hits of one query.
+pub struct SnippetMaker {
+    highlight: Highlight,
+    news: TextAnalyzer,
+    unstemmed: Option<TextAnalyzer>,
+}
+
+impl SnippetMaker {
+    /// A maker for the given highlight spec.
+    pub fn new(highlight: &Highlight) -> SnippetMaker {
+        SnippetMaker {
+            highlight: highlight.clone(),
+            news: analyzer::news(),
+            unstemmed: (!highlight.prefixes.is_empty()).then(analyzer::news_unstemmed),
+        }
+    }
+
+    /// The snippet of one body.
+    pub fn snippet(&mut self, body: &str) -> Snippet {
+        let marks = if self.highlight.is_empty() { Vec::new() } else { self.marks(body) };
+        let window = choose_window(body, &marks);
+        render(body, window, &marks)
+    }
+
+    fn tokens(&mut self, body: &str) -> Vec<Tok> {
+        let mut toks = Vec::new();
+        let mut stream = self.news.token_stream(body);
+        while let Some(t) = stream.next() {
+            toks.push(Tok {
+                span: t.offset_from..t.offset_to,
+                position: t.position,
+                stem: t.text.clone(),
+                folded: None,
+            });
+        }
+        if let Some(unstemmed) = &mut self.unstemmed {
+            let mut stream = unstemmed.token_stream(body);
+            let mut i = 0;
+            while let Some(t) = stream.next() {
+                while i < toks.len() && toks[i].span.start < t.offset_from {
+                    i += 1;
+                }
+                if let Some(tok) = toks.get_mut(i).filter(|tok| tok.span.start == t.offset_from) {
+                    tok.folded = Some(t.text.clone());
+                }
+            }
+        }
+        toks
+    }
+
+    fn marks(&mut self, body: &str) -> Vec<Mark> {
+        let toks = self.tokens(body);
+        let h = &self.highlight;
+        let mut marks = Vec::new();
+        let mut clause = 0;
+        for (words, slop) in &h.phrases {
+            for start in 0..toks.len() {
+                if let Some(end) = phrase_at(&toks, start, words, *slop) {
+                    marks.push(Mark { span: toks[start].span.start..toks[end].span.end, clause });
+                }
+            }
+            clause += 1;
+        }
+        let terms: Vec<&String> = h.terms.iter().collect();
+        for tok in &toks {
+            let mut which = None;
+            if let Some(i) = terms.iter().position(|t| **t == tok.stem) {
+                which = Some(clause + i);
+            } else if let Some(i) = h.fuzzy.iter().position(|(w, d)| edit_distance(w, &tok.stem) <= usize::from(*d)) {
+                which = Some(clause + terms.len() + i);
+            } else if let Some(folded) = &tok.folded {
+                if let Some(i) = h.prefixes.iter().position(|p| folded.starts_with(p.as_str())) {
+                    which = Some(clause + terms.len() + h.fuzzy.len() + i);
+                }
+            }
+            if let Some(c) = which {
+                marks.push(Mark { span: tok.span.clone(), clause: c });
+            }
+        }
+        merge_marks(marks)
+    }
+}
+
+/// The index of the last token of a phrase match starting at `start`, if there is one.
+fn phrase_at(toks: &[Tok], start: usize, words: &[String], slop: u32) -> Option<usize> {
+    if toks[start].stem != words[0] {
+        return None;
+    }
+    let mut budget = slop as usize;
+    let mut last = start;
+    for word in &words[1..] {
+        let expected = toks[last].position + 1;
+        let mut found = None;
+        for (j, tok) in toks.iter().enumerate().skip(last + 1) {
+            let gap = tok.position.saturating_sub(expected);
+            if gap > budget {
+                break;
+            }
+            if tok.stem == *word {
+                found = Some((j, gap));
+                break;
+            }
+        }
+        let (j, gap) = found?;
+        budget -= gap;
+        last = j;
+    }
+    Some(last)
+}
+
+/// Sorts marks and folds overlapping ones (a word inside a marked phrase) into one.
+fn merge_marks(mut marks: Vec<Mark>) -> Vec<Mark> {
+    marks.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+    let mut out: Vec<Mark> = Vec::with_capacity(marks.len());
+    for m in marks {
+        match out.last_mut() {
+            Some(last) if m.span.start < last.span.end => last.span.end = last.span.end.max(m.span.end),
+            _ => out.push(m),
+        }
+    }
+    out
+}
+
+/// The byte range of the body to show.
+fn choose_window(body: &str, marks: &[Mark]) -> Range<usize> {
+    if body.len() <= SNIPPET_BYTES {
+        return 0..body.len();
+    }
+    let Some(best) = (0..marks.len()).max_by_key(|&i| {
+        let end = marks[i].span.start + SNIPPET_BYTES;
+        let inside: Vec<&Mark> = marks[i..].iter().take_while(|m| m.span.end <= end).collect();
+        let mut clauses: Vec<usize> = inside.iter().map(|m| m.clause).collect();
+        clauses.sort_unstable();
+        clauses.dedup();
+        // Distinct clauses first, then the number of marks; earlier windows win ties.
+        (clauses.len(), inside.len(), std::cmp::Reverse(i))
+    }) else {
+        return 0..snap_end(body, SNIPPET_BYTES);
+    };
+    let first = marks[best].span.start;
+    let last_end = marks[best..]
+        .iter()
+        .take_while(|m| m.span.end <= first + SNIPPET_BYTES)
+        .last()
+        .map_or(marks[best].span.end, |m| m.span.end);
+    // Centre the marked stretch, preferring to start at a sentence start close before it.
+    let slack = SNIPPET_BYTES.saturating_sub(last_end - first);
+    let mut start = first.saturating_sub(slack / 2);
+    if let Some(sentence) = sentence_start_before(body, first, slack) {
+        start = sentence;
+    }
+    let start = snap_start(body, start);
+    let end = snap_end(body, (start + SNIPPET_BYTES).max(last_end));
+    start..end
+}
+
+/// The start of the sentence holding `at`, if it begins within `max_back` bytes.
+fn sentence_start_before(body: &str, at: usize, max_back: usize) -> Option<usize> {
+    let from = at.saturating_sub(max_back);
+    let from = (from..=at).find(|&i| body.is_char_boundary(i))?;
+    let head = &body[from..at];
+    let cut = head.rfind(['.', '!', '?', '\n']).map(|i| from + i + 1);
+    match cut {
+        Some(i) => Some(i),
+        None if from == 0 => Some(0),
+        None => None,
+    }
+}
+
+/// Moves a start forward to the beginning of a word.
+fn snap_start(body: &str, start: usize) -> usize {
+    if start == 0 {
+        return 0;
+    }
+    let mut i = start;
+    while !body.is_char_boundary(i) {
+        i += 1;
+    }
+    // Inside a word: go to its end, then past the whitespace.
+    let prev_is_space = body[..i].chars().next_back().is_none_or(char::is_whitespace);
+    if !prev_is_space {
+        i = body[i..].find(char::is_whitespace).map_or(body.len(), |j| i + j);
+    }
+    i + body[i..].len() - body[i..].trim_start().len()
+}
+
+/// Moves an end back to the end of a word.
+fn snap_end(body: &str, end: usize) -> usize {
+    if end >= body.len() {
+        return body.len();
+    }
+    let mut i = end;
+    while !body.is_char_boundary(i) {
+        i -= 1;
+    }
+    match body[..i].rfind(char::is_whitespace) {
+        Some(j) if j > 0 => body[..j].trim_end().len(),
+        _ => i,
+    }
+}
+
+/// Copies the window with whitespace runs collapsed, carrying the marks along.
+fn render(body: &str, window: Range<usize>, marks: &[Mark]) -> Snippet {
+    let mut text = String::with_capacity(window.len() + 8);
+    let mut highlights = Vec::new();
+    if window.start > 0 {
+        text.push('…');
+    }
+    let mut cursor = window.start;
+    let copy = |text: &mut String, piece: &str| {
+        for c in piece.chars() {
+            if c.is_whitespace() {
+                if !text.ends_with(' ') && !text.is_empty() && !text.ends_with('…') {
+                    text.push(' ');
+                }
+            } else {
+                text.push(c);
+            }
+        }
+    };
+    for m in marks.iter().filter(|m| m.span.start >= window.start && m.span.end <= window.end) {
+        copy(&mut text, &body[cursor..m.span.start]);
+        let from = text.len();
+        copy(&mut text, &body[m.span.clone()]);
+        highlights.push(from..text.len());
+        cursor = m.span.end;
+    }
+    copy(&mut text, &body[cursor..window.end]);
+    let trimmed = text.trim_end().len();
+    text.truncate(trimmed);
+    if window.end < body.len() {
+        text.push('…');
+    }
+    Snippet { text, highlights }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(s: &Snippet) -> Vec<&str> {
+        s.highlights.iter().map(|r| &s.text[r.clone()]).collect()
+    }
+
+    fn spec(terms: &[&str], phrases: &[(&[&str], u32)]) -> Highlight {
+        Highlight {
+            terms: terms.iter().map(|t| t.to_string()).collect(),
+            phrases: phrases.iter().map(|(w, s)| (w.iter().map(|t| t.to_string()).collect(), *s)).collect(),
+            ..Highlight::default()
+        }
+    }
+
+    #[test]
+    fn stemmed_forms_are_marked() {
+        let mut m = SnippetMaker::new(&spec(&["troop"], &[]));
+        let s = m.snippet("The US says some 10,000 troops went.\n\nMore troop moves.");
+        assert_eq!(marked(&s), ["troops", "troop"]);
+        assert_eq!(s.text, "The US says some 10,000 troops went. More troop moves.");
+    }
+
+    #[test]
+    fn a_phrase_is_one_span() {
+        let mut m = SnippetMaker::new(&spec(&[], &[(&["north", "korean", "troop"], 0)]));
+        let s = m.snippet("Rutte said North Korean troops were in Russia. North Korea denied it.");
+        assert_eq!(marked(&s), ["North Korean troops"]);
+    }
+
+    #[test]
+    fn the_window_moves_to_the_matches() {
+        let body =
+            format!("{} Croatia sends Leopard tanks. {}", "Filler words here. ".repeat(40), "Tail text. ".repeat(40));
+        let mut m = SnippetMaker::new(&spec(&["leopard", "tank"], &[]));
+        let s = m.snippet(&body);
+        assert!(s.text.starts_with('…') && s.text.ends_with('…'), "{}", s.text);
+        assert_eq!(marked(&s), ["Leopard", "tanks"]);
+        assert!(s.text.len() <= SNIPPET_BYTES + 8);
+    }
+
+    #[test]
+    fn prefixes_and_typos_are_marked() {
+        let h =
+            Highlight { prefixes: vec!["ukrain".into()], fuzzy: vec![("zelenski".into(), 2)], ..Highlight::default() };
+        let mut m = SnippetMaker::new(&h);
+        let s = m.snippet("Ukrainian President Zelenskyy visited Ukraine.");
+        assert_eq!(marked(&s), ["Ukrainian", "Zelenskyy", "Ukraine"]);
+    }
+
+    #[test]
+    fn no_match_in_the_body_shows_its_start() {
+        let mut m = SnippetMaker::new(&spec(&["absent"], &[]));
+        let body = "word ".repeat(200);
+        let s = m.snippet(&body);
+        assert!(s.highlights.is_empty());
+        assert!(s.text.starts_with("word word") && s.text.ends_with('…'));
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real binary on real files and real index folders.
+
+mod util;
+
+mod core_extract;
+mod core_search;

@@ -1,0 +1,112 @@
+//! Helpers shared by the integration tests: a throwaway folder, the real `newsdex` binary,
+//! and the paths of the shipped seed page and the test fixtures.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The seed live blog as shipped in `corpus/`.
+pub fn seed() -> PathBuf {
+    root().join("corpus/dw-ukraine-liveblog-2024-10-28.txt")
+}
+
+/// A file under `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// `../shared` beside the checkout, when this machine has it.
+pub fn shared() -> Option<PathBuf> {
+    let p = root().join("../shared");
+    p.is_dir().then_some(p)
+}
+
+/// A temporary folder holding a corpus and an index.
+pub struct TestDir {
+    dir: tempfile::TempDir,
+}
+
+impl TestDir {
+    pub fn new() -> TestDir {
+        TestDir { dir: tempfile::tempdir().expect("temporary folder") }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.path().join("corpus")
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.path().join("index")
+    }
+
+    /// Copies a file into the corpus folder.
+    pub fn add(&self, from: &Path) -> &TestDir {
+        fs::create_dir_all(self.corpus()).unwrap();
+        fs::copy(from, self.corpus().join(from.file_name().unwrap())).unwrap();
+        self
+    }
+
+    /// Writes a file into the corpus folder.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> &TestDir {
+        let path = self.corpus().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+        self
+    }
+
+    /// Runs `newsdex index CORPUS --index INDEX`, which must succeed.
+    pub fn build(&self) -> Output {
+        let out = newsdex().arg("index").arg(self.corpus()).arg("--index").arg(self.index()).output().unwrap();
+        assert!(out.status.success(), "index failed: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    }
+
+    /// Runs `newsdex search --index INDEX ARGS...`.
+    pub fn search(&self, args: &[&str]) -> Output {
+        newsdex().arg("search").arg("--index").arg(self.index()).args(args).output().unwrap()
+    }
+
+    /// Runs `newsdex search --json`, returning the exit code and the parsed document.
+    pub fn search_json(&self, args: &[&str]) -> (i32, Value) {
+        let out = self.search(&[&["--json"], args].concat());
+        let code = out.status.code().unwrap_or(-1);
+        let doc = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (code, doc)
+    }
+
+    /// The `url` of each hit of a JSON search.
+    pub fn urls(&self, args: &[&str]) -> Vec<String> {
+        let (_, doc) = self.search_json(args);
+        doc["hits"].as_array().map_or_else(Vec::new, |hits| {
+            hits.iter().map(|h| h["url"].as_str().unwrap_or_default().to_string()).collect()
+        })
+    }
+}
+
+/// The `newsdex` binary built by cargo for these tests.
+pub fn newsdex() -> Command {
+    let mut cmd = Command::cargo_bin("newsdex").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+/// Entries printed by `newsdex extract FILES...`.
+pub fn extract(files: &[&Path]) -> Vec<Value> {
+    let out = newsdex().arg("extract").args(files).output().unwrap();
+    assert!(out.status.success(), "extract failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
