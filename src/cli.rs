@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use newsdex::date::{parse_bound, DateSpan};
+use newsdex::date::{parse_bound, parse_since, DateSpan, Since};
 use newsdex::search::Sort;
 
 /// Full-text search for news: index folders of live blogs, articles and exports, then find
@@ -24,6 +24,12 @@ pub enum Command {
     Index(IndexArgs),
     /// Search an index.
     Search(SearchArgs),
+    /// Print one entry in full, with every page it appeared on.
+    Show(ShowArgs),
+    /// Describe an index: entries, pages, files, dates, sources, size.
+    Stats(StatsArgs),
+    /// Measure ranking quality on a judged test collection (MAP, nDCG@10, P@10).
+    Eval(EvalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -78,13 +84,22 @@ pub struct IndexArgs {
 
 /// Search an index.
 ///
-/// QUERY words are joined with spaces. Bare words must all match; "double quotes" make a
-/// phrase ("north korean troops"~3 allows gaps); OR, AND, NOT, -word, +word and (groups)
-/// combine clauses; a NEAR/5 b finds words close together; ukrain* matches prefixes;
-/// zelensky~ tolerates typos; title:, body:, source:, author:, url:, kind: and id: scope a
-/// clause; date:2024-10-29, date:2024-10 and date:2024-10-01..2024-10-31 filter by date.
+/// QUERY words are joined with spaces. Bare words must all match, stemmed (protest finds
+/// protesters), folded (Milanovic finds Milanović); "double quotes" make a phrase ("north
+/// korean troops"~3 allows gaps); OR, AND, NOT, -word, +word and (groups) combine clauses
+/// (only upper-case AND/OR/NOT are operators); a NEAR/5 b finds words close together, in
+/// either order; ukrain* matches prefixes; zelensky~ (or ~1, ~2) tolerates typos; =universe
+/// or exact:universe matches the word unstemmed (not university); title:, body:, source:,
+/// author:, url:, kind: and id: scope a clause; date:2024-10-29, date:2024-10,
+/// date:2024-10-01..2024-10-31 and date:>=2024-10 filter by date. When nothing matches,
+/// corrections from the index's vocabulary are suggested.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit status: 0 when something matched, 1 when nothing did, 2 on error.")]
+#[command(after_help = "Examples:
+  newsdex search '\"north korean troops\"~3 source:Reuters'
+  newsdex search 'rutte NEAR/5 desperation' --since 2w --facets
+  newsdex search --any 'What did Croatia promise Ukraine about tanks?'
+
+Exit status: 0 when something matched, 1 when nothing did, 2 on error.")]
 pub struct SearchArgs {
     /// The query (see above). Quote it, or put it after `--`, when it starts with `-`.
     #[arg(value_name = "QUERY")]
@@ -101,6 +116,11 @@ pub struct SearchArgs {
     /// Only entries dated on or before DATE (the whole year, month or day it names).
     #[arg(long, value_name = "DATE", value_parser = parse_bound)]
     pub to: Option<DateSpan>,
+
+    /// Only entries dated within this age (7d, 2w, 3m, 1y: from the start of that day; 12h:
+    /// exactly) or since DATE. NEWSDEX_NOW=DATE fixes "now".
+    #[arg(long, value_name = "AGE", value_parser = parse_since)]
+    pub since: Option<Since>,
 
     /// Only entries crediting this agency (repeat for any of several).
     #[arg(long, value_name = "NAME")]
@@ -126,9 +146,83 @@ pub struct SearchArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Also count all matches per source and per author, and draw them over time.
+    #[arg(long)]
+    pub facets: bool,
+
     /// When to colour highlights.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Exit status: 0 when the entry was found, 1 when not, 2 on error.")]
+pub struct ShowArgs {
+    /// The entry's id (as in search results), its URL, or a DW short URL.
+    #[arg(value_name = "ID|URL")]
+    pub key: String,
+
+    /// Where the index lives.
+    #[arg(long, value_name = "PATH", default_value = newsdex::index::DEFAULT_INDEX_DIR)]
+    pub index: PathBuf,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// When to use bold.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Where the index lives.
+    #[arg(long, value_name = "PATH", default_value = newsdex::index::DEFAULT_INDEX_DIR)]
+    pub index: PathBuf,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// When to use bold.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+/// Measure ranking quality on a judged test collection.
+///
+/// Indexes the collection's documents into a fresh index (through the same reader and writer
+/// as `newsdex index`), runs each of its queries as `newsdex search --any` does, and scores
+/// the rankings against the relevance judgments: MAP (over the top 1000), nDCG@10 and P@10.
+/// The collection is a folder in the SMART layout of the TIME collection: TIME.ALL or
+/// TIME.txt, TIME.QUE(.txt) and TIME.REL(.txt).
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The collection folder.
+    #[arg(value_name = "DIR")]
+    pub collection: PathBuf,
+
+    /// The weight of title matches, added to the body's score.
+    #[arg(long, value_name = "X", default_value_t = newsdex::query::build::TITLE_BOOST)]
+    pub title_boost: f32,
+
+    /// Index and query without stemming.
+    #[arg(long)]
+    pub no_stemming: bool,
+
+    /// Give each document a headline made of its first N words (taken out of its text);
+    /// by default documents stay untitled, as in the collection.
+    #[arg(long, value_name = "N")]
+    pub headline_words: Option<usize>,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also print the figures of every query.
+    #[arg(long)]
+    pub per_query: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -12,6 +12,9 @@
 //!   `2024`, `2024-10`, `2024-10-28` or an RFC 3339 timestamp, each covering the whole
 //!   year, month, day or second it names. [`DateRange`] joins two of them into the
 //!   half-open interval a search filters on.
+//! - [`Since`]: how far back `--since` reaches (`7d`, `2w`, `3m`, `1y`, `12h`), resolved
+//!   against a [`Clock`] that tests can stop (`NEWSDEX_NOW`).
+//! - [`Interval`]: the calendar buckets of a timeline (day, Monday-based week, month, year).
 
 use std::fmt;
 use std::str::FromStr;
@@ -172,6 +175,110 @@ pub fn parse_bound(input: &str) -> Result<DateSpan, DateError> {
     Ok(DateSpan { start: midnight(first), end: midnight(next) })
 }
 
+/// How far back `--since` reaches: an age (`7d`, `2w`, `3m`, `1y`, `12h`) counted back from
+/// a [`Clock`], or a date bound like `--from` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    /// A number of hours, days, weeks, months or years before now.
+    Ago(u32, AgeUnit),
+    /// From the start of a date (as `--from`).
+    Date(DateSpan),
+}
+
+/// The unit of an age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgeUnit {
+    /// `h`: exactly that many hours before now.
+    Hour,
+    /// `d`: from the start of the day that many days before today.
+    Day,
+    /// `w`: from the start of the day that many weeks before today.
+    Week,
+    /// `m`: from the start of the same day that many calendar months before.
+    Month,
+    /// `y`: from the start of the same day that many calendar years before.
+    Year,
+}
+
+/// Reads a `--since` value: `7d`, `2w`, `3m`, `1y`, `12h` or a date bound (`2024-10`).
+pub fn parse_since(input: &str) -> Result<Since, DateError> {
+    let s = input.trim();
+    let digits = s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let unit = match &s[digits..] {
+        "h" => Some(AgeUnit::Hour),
+        "d" => Some(AgeUnit::Day),
+        "w" => Some(AgeUnit::Week),
+        "m" => Some(AgeUnit::Month),
+        "y" => Some(AgeUnit::Year),
+        _ => None,
+    };
+    match unit {
+        Some(unit) if digits > 0 => {
+            let n: u32 = s[..digits]
+                .parse()
+                .ok()
+                .filter(|n| *n <= 100_000)
+                .ok_or_else(|| DateError::new(input, "too far back (at most 100000 units)"))?;
+            Ok(Since::Ago(n, unit))
+        }
+        _ => parse_bound(s).map(Since::Date).map_err(|_| {
+            DateError::new(
+                input,
+                format!("expected an age such as 7d, 2w, 3m, 1y or 12h (hours, days, weeks, months, years), or a date; {BOUND_FORMS}"),
+            )
+        }),
+    }
+}
+
+impl Since {
+    /// The first instant covered, counted back from the clock's now.
+    pub fn start(&self, clock: &Clock) -> DateTime<Utc> {
+        let now = clock.now();
+        let today = now.date_naive();
+        let day = |d: Option<NaiveDate>| midnight(d.unwrap_or(NaiveDate::MIN));
+        match *self {
+            Since::Date(span) => span.start,
+            Since::Ago(n, AgeUnit::Hour) => now - Duration::hours(i64::from(n)),
+            Since::Ago(n, AgeUnit::Day) => day(today.checked_sub_signed(Duration::days(i64::from(n)))),
+            Since::Ago(n, AgeUnit::Week) => day(today.checked_sub_signed(Duration::weeks(i64::from(n)))),
+            Since::Ago(n, AgeUnit::Month) => day(today.checked_sub_months(chrono::Months::new(n))),
+            Since::Ago(n, AgeUnit::Year) => day(today.checked_sub_months(chrono::Months::new(n.saturating_mul(12)))),
+        }
+    }
+}
+
+/// Where "now" comes from: the system clock, or a fixed instant (tests, reproducible runs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    fixed: Option<DateTime<Utc>>,
+}
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock { fixed: None }
+    }
+
+    /// A clock stopped at `now`.
+    pub fn fixed(now: DateTime<Utc>) -> Clock {
+        Clock { fixed: Some(now) }
+    }
+
+    /// A clock stopped at the start of a bound the user typed (`2024-11-05`,
+    /// `2024-11-05T12:00:00Z`); the system clock when there is none.
+    pub fn from_setting(setting: Option<&str>) -> Result<Clock, DateError> {
+        match setting.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(Clock::system()),
+            Some(text) => parse_bound(text).map(|span| Clock::fixed(span.start)),
+        }
+    }
+
+    /// Now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.fixed.unwrap_or_else(Utc::now)
+    }
+}
+
 /// The half-open interval `[from, to)` a search keeps; an absent side is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DateRange {
@@ -222,6 +329,90 @@ impl DateRange {
     }
 }
 
+/// The width of a timeline's buckets. Weeks start on Monday; months and years are calendar
+/// months and years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interval {
+    /// One day.
+    Day,
+    /// Monday to Sunday.
+    Week,
+    /// A calendar month.
+    Month,
+    /// A calendar year.
+    Year,
+}
+
+impl Interval {
+    /// The lower-case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Interval::Day => "day",
+            Interval::Week => "week",
+            Interval::Month => "month",
+            Interval::Year => "year",
+        }
+    }
+
+    /// The interval that draws the days from `first` to `last` in a readable number of
+    /// buckets (at most about 60): days for two months, weeks for a year, months for six
+    /// years, years beyond.
+    pub fn for_span(first: NaiveDate, last: NaiveDate) -> Interval {
+        match (last - first).num_days() {
+            ..=60 => Interval::Day,
+            61..=371 => Interval::Week,
+            372..=2192 => Interval::Month,
+            _ => Interval::Year,
+        }
+    }
+
+    /// The first day of the bucket holding `day`.
+    pub fn start_of(self, day: NaiveDate) -> NaiveDate {
+        match self {
+            Interval::Day => day,
+            Interval::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
+            Interval::Month => day.with_day(1).unwrap_or(day),
+            Interval::Year => NaiveDate::from_ymd_opt(day.year(), 1, 1).unwrap_or(day),
+        }
+    }
+
+    /// How a bucket starting on `start` is labelled: `2024-10-29`, `week of 2024-10-28`,
+    /// `2024-10`, `2024`.
+    pub fn label(self, start: NaiveDate) -> String {
+        match self {
+            Interval::Day => start.format("%Y-%m-%d").to_string(),
+            Interval::Week => start.format("week of %Y-%m-%d").to_string(),
+            Interval::Month => start.format("%Y-%m").to_string(),
+            Interval::Year => start.format("%Y").to_string(),
+        }
+    }
+
+    /// The first day of the bucket after the one starting on `start`.
+    pub fn next(self, start: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Interval::Day => start.succ_opt(),
+            Interval::Week => start.checked_add_signed(Duration::days(7)),
+            Interval::Month => first_of_next_month(start),
+            Interval::Year => NaiveDate::from_ymd_opt(start.year() + 1, 1, 1),
+        }
+    }
+}
+
+/// The UTC day a Unix timestamp (seconds) falls on, as a number of days since 1970-01-01.
+pub fn unix_day(seconds: i64) -> i64 {
+    seconds.div_euclid(86_400)
+}
+
+/// The date of a number of days since 1970-01-01.
+pub fn date_of_unix_day(day: i64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(Duration::try_days(day)?)
+}
+
+/// Formats a calendar day as `YYYY-MM-DD`.
+pub fn format_day(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
 /// Midnight UTC at the start of a day.
 pub fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
@@ -269,6 +460,23 @@ pub fn parse_text_date(text: &str) -> Option<EntryDate> {
         }
     }
     parse_worded_date(s).map(EntryDate::Day)
+}
+
+/// A US-style numeric date, month first: `01/04/63`, `1/4/1963`, `08/30 63` (a space may
+/// stand for a slash). Two-digit years are 1950–2049.
+pub fn parse_month_day_year(text: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = text.trim().split(['/', ' ']).filter(|p| !p.is_empty()).collect();
+    let [m, d, y] = parts.as_slice() else { return None };
+    let number =
+        |p: &str| -> Option<u32> { (p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())? };
+    let (m, d, y) = (number(m)?, number(d)?, number(y)?);
+    let year = match (y, parts[2].len()) {
+        (y, 2) if y >= 50 => 1900 + y,
+        (y, 2) => 2000 + y,
+        (y, 4) => y,
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, m, d)
 }
 
 /// RFC 2822 dates with a named zone chrono does not know (`EST`, `CET`, `UTC`) or none.
@@ -416,6 +624,61 @@ mod tests {
         assert!(e.to_string().contains("day 29 does not exist"), "{e}");
         for bad in ["", "yesterday", "24-10-01", "2024-1-1-1", "2024-10-28T99"] {
             assert!(parse_bound(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn since_counts_back_from_the_clock() {
+        let clock = Clock::fixed(parse_text_date("2024-11-05T15:30:00Z").unwrap().timestamp());
+        let start = |s: &str| parse_since(s).unwrap().start(&clock).to_string();
+        assert_eq!(start("7d"), "2024-10-29 00:00:00 UTC", "from the start of the day");
+        assert_eq!(start("0d"), "2024-11-05 00:00:00 UTC", "today");
+        assert_eq!(start("2w"), "2024-10-22 00:00:00 UTC");
+        assert_eq!(start("1m"), "2024-10-05 00:00:00 UTC");
+        assert_eq!(start("1y"), "2023-11-05 00:00:00 UTC");
+        assert_eq!(start("12h"), "2024-11-05 03:30:00 UTC", "hours are exact");
+        assert_eq!(start("2024-10"), "2024-10-01 00:00:00 UTC", "a date is a date");
+        for bad in ["", "7", "d", "7x", "-7d", "7 d", "999999999d"] {
+            assert!(parse_since(bad).is_err(), "{bad:?}");
+        }
+        let leap = Clock::fixed(parse_text_date("2024-03-31T00:00:00Z").unwrap().timestamp());
+        assert_eq!(parse_since("1m").unwrap().start(&leap).to_string(), "2024-02-29 00:00:00 UTC");
+    }
+
+    #[test]
+    fn the_clock_can_be_fixed_by_a_setting() {
+        let c = Clock::from_setting(Some("2024-11-05")).unwrap();
+        assert_eq!(c.now().to_string(), "2024-11-05 00:00:00 UTC");
+        assert_eq!(Clock::from_setting(Some("  ")).unwrap(), Clock::system());
+        assert!(Clock::from_setting(Some("soon")).is_err());
+    }
+
+    #[test]
+    fn timeline_intervals_are_calendar_ones() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(Interval::for_span(d("2024-10-01"), d("2024-11-30")), Interval::Day);
+        assert_eq!(Interval::for_span(d("2024-01-01"), d("2024-12-31")), Interval::Week);
+        assert_eq!(Interval::for_span(d("2019-01-01"), d("2024-12-31")), Interval::Month);
+        assert_eq!(Interval::for_span(d("1987-01-01"), d("2024-12-31")), Interval::Year);
+        assert_eq!(Interval::Week.start_of(d("2024-11-03")), d("2024-10-28"), "weeks start on Monday");
+        assert_eq!(Interval::Week.start_of(d("2024-10-28")), d("2024-10-28"));
+        assert_eq!(Interval::Month.start_of(d("2024-02-29")), d("2024-02-01"));
+        assert_eq!(Interval::Month.next(d("2024-12-01")), Some(d("2025-01-01")));
+        assert_eq!(Interval::Year.start_of(d("2024-07-04")), d("2024-01-01"));
+        assert_eq!(Interval::Week.label(d("2024-10-28")), "week of 2024-10-28");
+        assert_eq!(Interval::Month.label(d("2024-10-01")), "2024-10");
+        assert_eq!(date_of_unix_day(unix_day(-1)), Some(d("1969-12-31")));
+        assert_eq!(date_of_unix_day(unix_day(1_730_160_000)), Some(d("2024-10-29")));
+    }
+
+    #[test]
+    fn month_first_numeric_dates() {
+        assert_eq!(parse_month_day_year("01/04/63"), NaiveDate::from_ymd_opt(1963, 1, 4));
+        assert_eq!(parse_month_day_year("08/30 63"), NaiveDate::from_ymd_opt(1963, 8, 30));
+        assert_eq!(parse_month_day_year("12/27/2024"), NaiveDate::from_ymd_opt(2024, 12, 27));
+        assert_eq!(parse_month_day_year("1/4/24"), NaiveDate::from_ymd_opt(2024, 1, 4));
+        for bad in ["13/01/63", "02/30/63", "1/2", "a/b/c", "01/04/163"] {
+            assert_eq!(parse_month_day_year(bad), None, "{bad}");
         }
     }
 

@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! files ─► corpus (walk, detect, parse) ─► Entry ─► index (schema, analyzers, writer) ─► index/
-//! query text ─► query (syntax ─► Tantivy query) ─► search (top hits, count, snippets) ─► render (text | JSON)
+//! query text ─► query (syntax ─► Tantivy query) ─► search (top hits, count, facets, snippets) ─► render (text | JSON)
 //! ```
 //!
 //! - [`date`]: every date newsdex parses or prints: page dates, feed dates, user bounds.
@@ -15,8 +15,11 @@
 //!   with a file are values naming the file and line, never a reason to stop.
 //! - [`index`]: the schema (one struct of field handles), analyzers, opening and writing.
 //! - [`query`]: the query language and its translation into Tantivy queries.
-//! - [`search`]: running a request: hits, total, snippets.
+//! - [`search`]: running a request: hits, total, snippets, facets and timeline, "did you
+//!   mean"; one entry by id or URL; an index's statistics.
 //! - [`render`]: JSON (its module doc is the format spec) and terminal text.
+//! - [`eval`]: ranking quality measured on a judged test collection (MAP, nDCG@10, P@10),
+//!   through the same index and search path.
 //! - [`error`]: the errors commands end with.
 //!
 //! Dependencies point down this list's pipeline order; only `index`, `query` and `search`
@@ -27,6 +30,7 @@ pub mod corpus;
 pub mod date;
 pub mod entry;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod query;
 pub mod render;

@@ -1,7 +1,8 @@
 //! The `newsdex` binary: parse the command line, run the command, turn the outcome into an
 //! exit status. This is the only place that prints fatal errors.
 //!
-//! Exit status: 0 success (for `search`: something matched), 1 `search` found nothing,
+//! Exit status: 0 success (for `search`: something matched), 1 `search` found nothing or
+//! `show` found no such entry,
 //! 2 error (bad query, bad date, missing index, unreadable input). A closed stdout (`| head`)
 //! is not an error.
 

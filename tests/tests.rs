@@ -4,3 +4,7 @@ mod util;
 
 mod core_extract;
 mod core_search;
+mod query_analysis;
+mod query_language;
+mod query_relevance;
+mod query_results;

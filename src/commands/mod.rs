@@ -1,9 +1,12 @@
 //! One module per subcommand. Each `run` reads like a table of contents: resolve the
 //! arguments, call the library, write the output, return a [`Status`].
 
+mod eval;
 mod extract;
 mod index;
 mod search;
+mod show;
+mod stats;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -17,7 +20,7 @@ use crate::cli::Command;
 pub enum Status {
     /// Done; for `search`, something matched.
     Success,
-    /// `search` matched nothing.
+    /// `search` matched nothing, or `show` found no such entry.
     NoMatch,
     /// Done, but some input was bad (`extract` of an unreadable file, `index --strict`).
     Failure,
@@ -39,6 +42,9 @@ pub fn run(command: Command) -> Result<Status> {
         Command::Extract(args) => extract::run(args),
         Command::Index(args) => index::run(args),
         Command::Search(args) => search::run(args),
+        Command::Show(args) => show::run(args),
+        Command::Stats(args) => stats::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }
 
@@ -50,6 +56,17 @@ pub(crate) fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
 /// Maps a write error on stdout.
 pub(crate) fn stdout_error(e: io::Error) -> Error {
     Error::io("standard output", e)
+}
+
+/// Whether to colour: always, never, or when stdout is a terminal and `NO_COLOR` is unset.
+pub(crate) fn use_color(choice: crate::cli::ColorArg) -> bool {
+    use crate::cli::ColorArg;
+    use std::io::IsTerminal;
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
 }
 
 /// Flushes stdout.

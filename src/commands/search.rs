@@ -1,10 +1,9 @@
 //! `newsdex search QUERY`: ranked hits as text (highlights coloured on a terminal) or as
 //! one JSON document. Exit status 0 when something matched, 1 when nothing did.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use newsdex::date::DateRange;
+use newsdex::date::{Clock, DateRange};
 use newsdex::index::writer::{build, BuildOptions};
 use newsdex::index::{self, NewsIndex, DEFAULT_INDEX_DIR};
 use newsdex::query::Filters;
@@ -13,8 +12,11 @@ use newsdex::search::{search, SearchRequest};
 use newsdex::{Error, Result};
 
 use super::index::{summary_line, StderrReport};
-use super::{finish, stdout, stdout_error, Status};
-use crate::cli::{ColorArg, SearchArgs};
+use super::{finish, stdout, stdout_error, use_color, Status};
+use crate::cli::SearchArgs;
+
+/// The environment variable that fixes "now" for `--since` (a date or an RFC 3339 instant).
+pub(crate) const NOW_VARIABLE: &str = "NEWSDEX_NOW";
 
 /// The folder a missing default index is built from.
 const DEFAULT_CORPUS_DIR: &str = "corpus";
@@ -35,9 +37,16 @@ pub fn run(args: SearchArgs) -> Result<Status> {
 }
 
 fn request(args: &SearchArgs) -> Result<SearchRequest> {
-    let range = DateRange::between(args.from.as_ref(), args.to.as_ref());
+    let mut range = DateRange::between(args.from.as_ref(), args.to.as_ref());
     if range.is_empty() {
         return Err(Error::Usage("--from is after --to: no date can fall between them".to_string()));
+    }
+    if let Some(since) = &args.since {
+        let clock = Clock::from_setting(std::env::var(NOW_VARIABLE).ok().as_deref())?;
+        range = range.intersect(&DateRange { from: Some(since.start(&clock)), to: None });
+        if range.is_empty() {
+            return Err(Error::Usage("--since reaches back less far than --to: no date can fall between them".into()));
+        }
     }
     Ok(SearchRequest {
         query: args.query.join(" "),
@@ -46,6 +55,7 @@ fn request(args: &SearchArgs) -> Result<SearchRequest> {
         limit: args.limit,
         offset: args.offset,
         sort: args.sort.into(),
+        facets: args.facets,
     })
 }
 
@@ -62,12 +72,4 @@ fn open(explicit: Option<&Path>) -> Result<NewsIndex> {
         eprintln!("newsdex: {}", summary_line(&summary, &path));
     }
     NewsIndex::open(&path)
-}
-
-fn use_color(choice: ColorArg) -> bool {
-    match choice {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    }
 }

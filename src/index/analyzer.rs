@@ -12,10 +12,21 @@
 //!
 //! The analyzers built on it lower-case, fold diacritics to ASCII (`Milanović` →
 //! `milanovic`) and, for [`NEWS`], stem English words (`troops` → `troop`).
+//!
+//! The fields behind exact matching (`=universe`, [`EXACT`]) record which unstemmed words a
+//! text holds, but only where stemming loses something. A word is kept when stemming
+//! changes it (`universe` → `univers`) or when the text holds another word with the same
+//! stem (`troop` next to `troops`); a word that is its own stem and the only form of it in
+//! the text (`the`, `said`) is left out, since the stemmed field already answers for it (see
+//! [`exact_forms`]). That keeps the exact fields a fraction of the size of a full copy.
+
+use std::collections::{HashMap, HashSet};
+
+use foldhash::fast::RandomState as FastHash;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
-    TokenStream, Tokenizer, TokenizerManager,
+    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// Analyzer of title and body: words, lower-cased, folded and stemmed.
@@ -24,6 +35,8 @@ pub const NEWS: &str = "news";
 pub const NEWS_UNSTEMMED: &str = "news_unstemmed";
 /// Whole values lower-cased (agencies, authors).
 pub const KEYWORD: &str = "keyword";
+/// The words of a text stemming would conflate, each once (see the module doc).
+pub const EXACT: &str = "exact";
 
 /// Longest term kept, in bytes; longer "words" are noise (base64, URLs run together).
 const MAX_TOKEN_BYTES: usize = 64;
@@ -34,7 +47,7 @@ pub fn news() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedStemmer)
         .build()
 }
 
@@ -52,11 +65,272 @@ pub fn keyword() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build()
 }
 
+/// Most words a thread's stem cache remembers (a quarter of a megabyte, so that it stays in
+/// the processor's cache).
+const STEM_CACHE_SIZE: usize = 8192;
+/// Longest word the stem cache remembers, in bytes (it is kept inline, as a number).
+const CACHED_WORD_BYTES: usize = 16;
+/// A remembered word that is its own stem.
+const SAME: u32 = u32::MAX;
+
+/// The stems of the first [`STEM_CACHE_SIZE`] short words a thread meets (news repeats its
+/// vocabulary, and stemming is the costly part of analysis), shared by all its analyzers.
+#[derive(Default)]
+struct StemCache {
+    /// Word bytes, zero-padded into a number → index into `stems`, or [`SAME`].
+    index: HashMap<u128, u32, FastHash>,
+    stems: Vec<Box<str>>,
+}
+
+thread_local! {
+    static STEM_CACHE: std::cell::RefCell<StemCache> = std::cell::RefCell::new(StemCache::default());
+}
+
+/// A short word as a number (tokens never hold a NUL byte, so the padding is unambiguous).
+fn cache_key(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > CACHED_WORD_BYTES {
+        return None;
+    }
+    let mut key = [0u8; CACHED_WORD_BYTES];
+    key[..bytes.len()].copy_from_slice(bytes);
+    Some(u128::from_le_bytes(key))
+}
+
+/// Stems single, already folded words the way Tantivy's English stemmer does, through the
+/// thread's stem cache.
+#[derive(Clone)]
+pub struct WordStemmer {
+    stemmer: TextAnalyzer,
+    stem: String,
+}
+
+impl Default for WordStemmer {
+    fn default() -> Self {
+        WordStemmer {
+            stemmer: TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(Language::English)).build(),
+            stem: String::new(),
+        }
+    }
+}
+
+impl WordStemmer {
+    /// The stem of a lower-cased, folded word, when it differs from the word.
+    pub fn changed_stem(&mut self, word: &str) -> Option<&str> {
+        let key = cache_key(word);
+        let cached = STEM_CACHE.with_borrow(|cache| {
+            let hit = cache.index.get(&key?).copied()?;
+            self.stem.clear();
+            if hit != SAME {
+                self.stem.push_str(&cache.stems[hit as usize]);
+            }
+            Some(hit != SAME)
+        });
+        match cached {
+            Some(changed) => return changed.then_some(self.stem.as_str()),
+            None => {
+                let mut stream = self.stemmer.token_stream(word);
+                let stem = stream.next().map_or(word, |t| t.text.as_str());
+                self.stem.clear();
+                self.stem.push_str(stem);
+            }
+        }
+        let changed = self.stem != word;
+        if let Some(key) = key {
+            STEM_CACHE.with_borrow_mut(|cache| {
+                if cache.index.len() < STEM_CACHE_SIZE {
+                    let value = if changed { cache.stems.len() as u32 } else { SAME };
+                    cache.index.insert(key, value);
+                    if changed {
+                        cache.stems.push(self.stem.as_str().into());
+                    }
+                }
+            });
+        }
+        changed.then_some(self.stem.as_str())
+    }
+
+    /// The stem of a lower-cased, folded word.
+    pub fn stem<'a>(&'a mut self, word: &'a str) -> &'a str {
+        self.changed_stem(word).unwrap_or(word)
+    }
+}
+
+/// English stemming as a token filter, through a [`WordStemmer`].
+#[derive(Clone, Default)]
+pub struct CachedStemmer;
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter { inner, stems: WordStemmer::default() }
+    }
+}
+
+/// A tokenizer followed by [`CachedStemmer`].
+#[derive(Clone)]
+pub struct CachedStemmerFilter<T> {
+    inner: T,
+    stems: WordStemmer,
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CachedStemmerStream { tail: self.inner.token_stream(text), stems: &mut self.stems }
+    }
+}
+
+/// The token stream of [`CachedStemmerFilter`].
+pub struct CachedStemmerStream<'a, S> {
+    tail: S,
+    stems: &'a mut WordStemmer,
+}
+
+impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Some(stem) = self.stems.changed_stem(&token.text) {
+            token.text.clear();
+            token.text.push_str(stem);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
 /// Registers every analyzer under its name.
 pub fn register(manager: &TokenizerManager) {
     manager.register(NEWS, news());
     manager.register(NEWS_UNSTEMMED, news_unstemmed());
     manager.register(KEYWORD, keyword());
+    manager.register(EXACT, exact());
+}
+
+/// The analyzer for the exact fields (see the module doc).
+pub fn exact() -> TextAnalyzer {
+    TextAnalyzer::from(ExactWords::default())
+}
+
+/// The words of a text the exact fields record (see the module doc), each once.
+pub fn exact_forms(text: &str) -> Vec<String> {
+    let mut words = ExactWords::default();
+    words.collect(text);
+    words.kept
+}
+
+/// The tokenizer behind [`EXACT`]: each word stemming changes, and each word that is its own
+/// stem when one of those has it as their stem; each once.
+#[derive(Clone)]
+pub struct ExactWords {
+    words: TextAnalyzer,
+    stemmer: WordStemmer,
+    kept: Vec<String>,
+    seen: HashSet<String, FastHash>,
+    stems_of_kept: HashSet<String, FastHash>,
+    /// Words that are their own stem, one after another.
+    own_stems: String,
+    own_stem_ends: Vec<usize>,
+    token: Token,
+}
+
+impl Default for ExactWords {
+    fn default() -> Self {
+        ExactWords {
+            words: news_unstemmed(),
+            stemmer: WordStemmer::default(),
+            kept: Vec::new(),
+            seen: HashSet::default(),
+            stems_of_kept: HashSet::default(),
+            own_stems: String::new(),
+            own_stem_ends: Vec::new(),
+            token: Token::default(),
+        }
+    }
+}
+
+impl ExactWords {
+    /// Fills `kept` with the words of `text` the exact fields record.
+    fn collect(&mut self, text: &str) {
+        self.kept.clear();
+        self.seen.clear();
+        self.stems_of_kept.clear();
+        self.own_stems.clear();
+        self.own_stem_ends.clear();
+        let mut stream = self.words.token_stream(text);
+        while let Some(t) = stream.next() {
+            match self.stemmer.changed_stem(&t.text) {
+                Some(stem) => {
+                    if !self.stems_of_kept.contains(stem) {
+                        self.stems_of_kept.insert(stem.to_string());
+                    }
+                    if !self.seen.contains(&t.text) {
+                        self.seen.insert(t.text.clone());
+                        self.kept.push(t.text.clone());
+                    }
+                }
+                None => {
+                    self.own_stems.push_str(&t.text);
+                    self.own_stem_ends.push(self.own_stems.len());
+                }
+            }
+        }
+        let mut start = 0;
+        for &end in &self.own_stem_ends {
+            let word = &self.own_stems[start..end];
+            start = end;
+            if self.stems_of_kept.contains(word) && !self.seen.contains(word) {
+                self.seen.insert(word.to_string());
+                self.kept.push(word.to_string());
+            }
+        }
+    }
+}
+
+/// The token stream of [`ExactWords`].
+pub struct ExactWordsStream<'a> {
+    words: std::slice::Iter<'a, String>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for ExactWords {
+    type TokenStream<'a> = ExactWordsStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ExactWordsStream<'a> {
+        self.collect(text);
+        self.token.reset();
+        ExactWordsStream { words: self.kept.iter(), token: &mut self.token }
+    }
+}
+
+impl TokenStream for ExactWordsStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(word) = self.words.next() else { return false };
+        self.token.text.clear();
+        self.token.text.push_str(word);
+        self.token.position = self.token.position.wrapping_add(1);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
 }
 
 /// The terms an analyzer makes of a text, in order.
@@ -195,6 +469,32 @@ mod tests {
             spans.push((&text[t.offset_from..t.offset_to], t.position));
         }
         assert_eq!(spans, [("Korea", 0), ("10,000", 1), ("troops", 2)]);
+    }
+
+    #[test]
+    fn exact_fields_keep_what_stemming_would_lose() {
+        let forms = |text: &str| {
+            let mut f = exact_forms(text);
+            f.sort();
+            f
+        };
+        // `universe` and `satellites` change when stemmed; `the`, `of`, `small` do not and
+        // are alone in their stem: the stemmed field answers for them.
+        assert_eq!(forms("The universe of small satellites"), ["satellites", "universe"]);
+        // `troop` is its own stem, but `troops` shares it: both are kept, once each.
+        assert_eq!(forms("A troop, then troops and more troops."), ["troop", "troops"]);
+        assert_eq!(forms("Milanović’s"), ["milanovic"], "folded, possessive dropped, then kept: its stem is milanov");
+        assert!(forms("").is_empty());
+    }
+
+    #[test]
+    fn the_cached_stemmer_agrees_with_tantivys() {
+        let mut plain = TextAnalyzer::builder(NewsTokenizer::default())
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let text = "Protesters were protesting; generously, happily, universities' universe ran running runs";
+        assert_eq!(terms(&mut news(), text), terms(&mut plain, text));
     }
 
     #[test]

@@ -72,6 +72,16 @@ impl NewsIndex {
     pub fn tantivy(&self) -> &Index {
         &self.index
     }
+
+    /// The analyzer this index's title and body were written with, so that queries and
+    /// snippets analyse text the same way.
+    pub fn text_analyzer(&self) -> tantivy::tokenizer::TextAnalyzer {
+        if self.fields.stemmed {
+            analyzer::news()
+        } else {
+            analyzer::news_unstemmed()
+        }
+    }
 }
 
 /// True when `path` holds an index (of any version).
@@ -135,6 +145,25 @@ pub(crate) fn open_for_writing(path: &Path, rebuild: bool) -> Result<(Index, Fie
     let mut index = Index::builder().schema(schema).settings(settings()).create_in_dir(path)?;
     register_analyzers(&mut index);
     Ok((index, fields))
+}
+
+/// Creates an empty index in the new or empty folder `path` whose title and body are
+/// analysed by `text_analyzer` (one of the names in [`analyzer`]) instead of the default,
+/// ready for [`writer::build`] to fill. Used to measure alternatives (`newsdex eval`).
+pub fn create_with(path: &Path, text_analyzer: &str) -> Result<()> {
+    if exists(path) {
+        return Err(Error::NotAnIndex { path: path.to_path_buf(), reason: "an index already exists there".into() });
+    }
+    std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+    let (schema, _) = Fields::build_with(text_analyzer);
+    let mut index = Index::builder().schema(schema).settings(settings()).create_in_dir(path)?;
+    register_analyzers(&mut index);
+    let mut writer: tantivy::IndexWriter<tantivy::TantivyDocument> =
+        index.writer_with_num_threads(1, 16 * 1024 * 1024).map_err(|e| damaged_or(path, e))?;
+    let mut commit = writer.prepare_commit()?;
+    commit.set_payload(&serde_json::to_string(&schema::CommitPayload::current()).unwrap_or_default());
+    commit.commit()?;
+    Ok(())
 }
 
 /// Deletes the files of an index folder (only the files Tantivy and newsdex write there).

@@ -19,10 +19,27 @@ use crate::corpus::credits::canonical_agency;
 use crate::date::DateRange;
 use crate::index::analyzer;
 use crate::index::schema::{instant_to_tantivy, Fields};
+use crate::query::exact::holds_word;
 use crate::query::syntax::{KeywordField, Node, Occur, QueryError, TextScope};
 
-/// How much more a match in the title counts than one in the body.
-pub const TITLE_BOOST: f32 = 2.0;
+/// The weight of a title match, added to the body's score. Title and body are separate BM25
+/// fields, and a headline is short, so its matches already score high: half weight ranked
+/// best on the TIME collection (see BENCHMARKS.md, "Relevance").
+pub const TITLE_BOOST: f32 = 0.5;
+
+/// How text clauses are weighted. The default is what `newsdex search` uses; `newsdex eval`
+/// tries others.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tuning {
+    /// The weight of a title match, added to the body's score.
+    pub title_boost: f32,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning { title_boost: TITLE_BOOST }
+    }
+}
 
 /// What to mark in a snippet: the analysed forms of the positive text clauses that can
 /// match the body.
@@ -34,14 +51,20 @@ pub struct Highlight {
     pub phrases: Vec<(Vec<String>, u32)>,
     /// Unstemmed, folded prefixes.
     pub prefixes: Vec<String>,
-    /// Stemmed words and the edits allowed.
+    /// Unstemmed, folded words matched exactly.
+    pub exact: Vec<String>,
+    /// Unstemmed, folded words and the edits allowed.
     pub fuzzy: Vec<(String, u8)>,
 }
 
 impl Highlight {
     /// True when nothing is to be marked.
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.phrases.is_empty() && self.prefixes.is_empty() && self.fuzzy.is_empty()
+        self.terms.is_empty()
+            && self.phrases.is_empty()
+            && self.prefixes.is_empty()
+            && self.fuzzy.is_empty()
+            && self.exact.is_empty()
     }
 }
 
@@ -66,6 +89,7 @@ pub fn auto_distance(word: &str) -> u8 {
 pub(crate) struct Builder<'a> {
     fields: &'a Fields,
     query: &'a str,
+    tuning: Tuning,
     news: TextAnalyzer,
     unstemmed: TextAnalyzer,
     keyword: TextAnalyzer,
@@ -73,11 +97,13 @@ pub(crate) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    pub(crate) fn new(fields: &'a Fields, query: &'a str) -> Builder<'a> {
+    /// A builder analysing text clauses with `text`, the index's analyzer of title and body.
+    pub(crate) fn new(fields: &'a Fields, query: &'a str, text: TextAnalyzer, tuning: Tuning) -> Builder<'a> {
         Builder {
             fields,
             query,
-            news: analyzer::news(),
+            tuning,
+            news: text,
             unstemmed: analyzer::news_unstemmed(),
             keyword: analyzer::keyword(),
             highlight: Highlight::default(),
@@ -90,7 +116,7 @@ impl<'a> Builder<'a> {
 
     fn text_fields(&self, scope: TextScope) -> Vec<(Field, f32)> {
         match scope {
-            TextScope::Any => vec![(self.fields.title, TITLE_BOOST), (self.fields.body, 1.0)],
+            TextScope::Any => vec![(self.fields.title, self.tuning.title_boost), (self.fields.body, 1.0)],
             TextScope::Title => vec![(self.fields.title, 1.0)],
             TextScope::Body => vec![(self.fields.body, 1.0)],
         }
@@ -112,6 +138,15 @@ impl<'a> Builder<'a> {
         out
     }
 
+    /// The exact field beside a stemmed one.
+    fn exact_field(&self, stemmed: Field) -> Field {
+        if stemmed == self.fields.title {
+            self.fields.title_exact
+        } else {
+            self.fields.body_exact
+        }
+    }
+
     /// The union over the scope's fields of the query `make` builds for each.
     fn per_field(&self, scope: TextScope, make: impl Fn(Field) -> Box<dyn Query>) -> Box<dyn Query> {
         let mut parts: Vec<(TOccur, Box<dyn Query>)> = self
@@ -131,15 +166,20 @@ impl<'a> Builder<'a> {
     }
 
     fn terms_query(&self, scope: TextScope, tokens: &[(usize, String)], slop: u32) -> Option<Box<dyn Query>> {
+        if tokens.is_empty() {
+            return None;
+        }
+        Some(self.per_field(scope, |f| self.stemmed_in(f, tokens, slop)))
+    }
+
+    /// The term or phrase query for analysed tokens in one field.
+    fn stemmed_in(&self, field: Field, tokens: &[(usize, String)], slop: u32) -> Box<dyn Query> {
         match tokens {
-            [] => None,
-            [(_, term)] => Some(self.per_field(scope, |f| {
-                Box::new(TermQuery::new(Term::from_field_text(f, term), IndexRecordOption::WithFreqs))
-            })),
-            _ => Some(self.per_field(scope, |f| {
-                let terms = tokens.iter().map(|(p, t)| (*p, Term::from_field_text(f, t))).collect();
+            [(_, term)] => Box::new(TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::WithFreqs)),
+            _ => {
+                let terms = tokens.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect();
                 Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
-            })),
+            }
         }
     }
 
@@ -176,12 +216,40 @@ impl<'a> Builder<'a> {
                     self.highlight.prefixes.push(prefix.clone());
                 }
                 let prefix = prefix.clone();
+                // Words as written: those stemming changes are in the exact field, the others
+                // are their own stems in the stemmed field.
                 Some(self.per_field(*scope, |f| {
-                    Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(f, &prefix), 0, true))
+                    let starts_with = |field: Field| -> Box<dyn Query> {
+                        Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, &prefix), 0, true))
+                    };
+                    let either = BooleanQuery::new(vec![
+                        (TOccur::Should, starts_with(f)),
+                        (TOccur::Should, starts_with(self.exact_field(f))),
+                    ]);
+                    Box::new(ConstScoreQuery::new(Box::new(either), 1.0))
+                }))
+            }
+            Node::Exact { scope, text, slop } => {
+                let words = Self::analyze(&mut self.unstemmed, text);
+                let stems = Self::analyze(&mut self.news, text);
+                if words.is_empty() || words.len() != stems.len() {
+                    return Ok(None);
+                }
+                if positive && *scope != TextScope::Title {
+                    self.highlight.exact.extend(words.iter().map(|(_, w)| w.clone()));
+                }
+                let pairs: Vec<(String, String)> =
+                    words.iter().zip(&stems).map(|((_, w), (_, s))| (w.clone(), s.clone())).collect();
+                Some(self.per_field(*scope, |f| {
+                    let mut clauses: Vec<(TOccur, Box<dyn Query>)> = Vec::with_capacity(pairs.len() + 1);
+                    clauses.push((TOccur::Must, self.stemmed_in(f, &stems, *slop)));
+                    let exact = self.exact_field(f);
+                    clauses.extend(pairs.iter().map(|(w, s)| holds_word(exact, w, s)));
+                    Box::new(BooleanQuery::new(clauses))
                 }))
             }
             Node::Fuzzy { scope, text, distance } => {
-                let tokens = Self::analyze(&mut self.news, text);
+                let tokens = Self::analyze(&mut self.unstemmed, text);
                 let [(_, word)] = tokens.as_slice() else {
                     return Err(self.err(format!("`{text}~` must be one word"), Some("zelensky~".to_string())));
                 };
@@ -190,8 +258,14 @@ impl<'a> Builder<'a> {
                 if positive && *scope != TextScope::Title {
                     self.highlight.fuzzy.push((word.clone(), distance));
                 }
+                // Words as written, like prefixes: typos are typed against words, not stems.
                 Some(self.per_field(*scope, |f| {
-                    Box::new(FuzzyTermQuery::new(Term::from_field_text(f, &word), distance, true))
+                    let near = |field: Field| -> Box<dyn Query> {
+                        Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &word), distance, true))
+                    };
+                    let either =
+                        BooleanQuery::new(vec![(TOccur::Should, near(f)), (TOccur::Should, near(self.exact_field(f)))]);
+                    Box::new(ConstScoreQuery::new(Box::new(either), 1.0))
                 }))
             }
             Node::Near { scope, left, right, distance } => {

@@ -5,12 +5,14 @@
 //! index's own analyzers. [`compile`] does both and adds the request's filters.
 
 pub mod build;
+pub mod exact;
 pub mod syntax;
 
 use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::tokenizer::TextAnalyzer;
 
-pub use build::{Filters, Highlight};
-pub use syntax::{parse, QueryError};
+pub use build::{Filters, Highlight, Tuning};
+pub use syntax::{parse, Node, QueryError};
 
 /// A query ready to run.
 pub struct Compiled {
@@ -20,19 +22,25 @@ pub struct Compiled {
     pub highlight: Highlight,
     /// False when the query is only filters: results then have no relevance order.
     pub scored: bool,
+    /// The parsed query text (`None` when there is only filters).
+    pub node: Option<Node>,
 }
 
 /// Parses `text` (see [`syntax`]) and combines it with the filters. An empty text is allowed
 /// when a filter is given: then every entry passing the filters matches.
+///
+/// Text clauses are analysed with `analyzer`, the index's analyzer of title and body.
 pub fn compile(
     text: &str,
     any: bool,
     filters: &Filters,
     fields: &crate::index::Fields,
+    analyzer: TextAnalyzer,
+    tuning: Tuning,
 ) -> Result<Compiled, QueryError> {
     let has_filters = !filters.range.is_unbounded() || !filters.sources.is_empty();
     let node = if text.trim().is_empty() && has_filters { None } else { Some(syntax::parse(text, any)?) };
-    let mut builder = build::Builder::new(fields, text);
+    let mut builder = build::Builder::new(fields, text, analyzer, tuning);
     let main = match &node {
         Some(node) => builder.node(node, true)?,
         None => None,
@@ -61,5 +69,5 @@ pub fn compile(
     } else {
         Box::new(BooleanQuery::new(clauses))
     };
-    Ok(Compiled { query, highlight: builder.highlight, scored })
+    Ok(Compiled { query, highlight: builder.highlight, scored, node })
 }

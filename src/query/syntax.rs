@@ -12,11 +12,15 @@
 //!                                             in either order
 //! primary  := "(" or ")"
 //!           | FIELD ":" ( primary-in-field )  title: body: source: author: url: kind: id: date:
-//!           | '"' words '"' [ "~" N ]         phrase; ~N lets the words be N positions apart
-//!           | WORD "*"                        prefix (at least two letters)
+//!                                             exact: (words inside match unstemmed)
+//!           | ["="] '"' words '"' [ "~" N ]   phrase; ~N lets the words be N positions apart;
+//!                                             = matches the words as typed, unstemmed
+//!           | WORD "*"                        prefix (at least two letters), matched against
+//!                                             the words as written, not their stems
 //!           | WORD "~" [ "1" | "2" ]          typo-tolerant: at most 1 or 2 edits
 //!                                             (plain ~: 1 edit for words up to 5 letters, else 2)
-//!           | WORD
+//!           | "=" WORD                        exact: `=universe` finds universe, not university
+//!           | WORD                            stemmed: protest finds protests and protesters
 //! date:    2024 | 2024-10 | 2024-10-29 | RFC 3339 | A..B | A.. | ..B | >=A | >A | <=B | <B
 //! ```
 //!
@@ -41,7 +45,7 @@ pub const MAX_DISTANCE: u32 = 1000;
 /// Which text fields a text clause searches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextScope {
-    /// Title and body (title weighted higher).
+    /// Title and body (a title match adds to the score).
     Any,
     /// The headline only.
     Title,
@@ -82,6 +86,8 @@ pub enum Node {
     Word { scope: TextScope, text: String },
     /// Words in order, at most `slop` extra positions apart.
     Phrase { scope: TextScope, text: String, slop: u32 },
+    /// A word, or words in order, matched as written (case and accents aside), not stemmed.
+    Exact { scope: TextScope, text: String, slop: u32 },
     /// Words starting with a prefix.
     Prefix { scope: TextScope, text: String },
     /// Words within `distance` edits (`None`: chosen from the word's length).
@@ -129,13 +135,13 @@ fn shorten(q: &str) -> String {
 }
 
 /// Field names the grammar knows, for `name:` and for suggestions.
-const FIELDS: [&str; 8] = ["title", "body", "source", "author", "url", "kind", "id", "date"];
+const FIELDS: [&str; 9] = ["title", "body", "source", "author", "url", "kind", "id", "date", "exact"];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     LParen,
     RParen,
-    Phrase { text: String, slop: Option<u32> },
+    Phrase { text: String, slop: Option<u32>, exact: bool },
     Word(String),
     Plus,
     Minus,
@@ -183,7 +189,15 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                     out.push(Token { tok: Tok::RParen, span: start..self.pos });
                 }
-                '"' | '\u{201c}' | '\u{201d}' => out.push(self.phrase()?),
+                '"' | '\u{201c}' | '\u{201d}' => out.push(self.phrase(start)?),
+                '=' if self.q[start + 1..].starts_with(['"', '\u{201c}', '\u{201d}']) => {
+                    self.pos += 1;
+                    let mut token = self.phrase(start)?;
+                    if let Tok::Phrase { exact, .. } = &mut token.tok {
+                        *exact = true;
+                    }
+                    out.push(token);
+                }
                 '-' | '+' => {
                     self.pos += 1;
                     match self.peek_char() {
@@ -204,8 +218,7 @@ impl<'a> Lexer<'a> {
         Ok(out)
     }
 
-    fn phrase(&mut self) -> Result<Token, QueryError> {
-        let start = self.pos;
+    fn phrase(&mut self, start: usize) -> Result<Token, QueryError> {
         let open = self.peek_char().map_or(1, char::len_utf8);
         self.pos += open;
         let rest = &self.q[self.pos..];
@@ -242,7 +255,7 @@ impl<'a> Lexer<'a> {
             slop = Some(n as u32);
             self.pos = end;
         }
-        Ok(Token { tok: Tok::Phrase { text, slop }, span: start..self.pos })
+        Ok(Token { tok: Tok::Phrase { text, slop, exact: false }, span: start..self.pos })
     }
 
     fn word(&mut self, out: &mut Vec<Token>) -> Result<(), QueryError> {
@@ -329,6 +342,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
     Text(TextScope),
+    /// Inside `exact:`.
+    Exact(TextScope),
     Keyword(KeywordField),
     Date,
 }
@@ -563,6 +578,7 @@ impl Parser<'_> {
                     "url" => Scope::Keyword(KeywordField::Url),
                     "kind" => Scope::Keyword(KeywordField::Kind),
                     "id" => Scope::Keyword(KeywordField::Id),
+                    "exact" => Scope::Exact(TextScope::Any),
                     _ => Scope::Date,
                 };
                 if scope != Scope::Text(TextScope::Any) {
@@ -573,6 +589,7 @@ impl Parser<'_> {
                         Scope::Date => "date:2024-10-01..2024-10-31",
                         Scope::Keyword(KeywordField::Kind) => "kind:update",
                         Scope::Keyword(KeywordField::Source) => "source:Reuters",
+                        Scope::Exact(_) => "exact:universe",
                         _ => "title:tanks",
                     };
                     return Err(self.err(format!("`{name}:` needs a value"), token.span, Some(example.to_string())));
@@ -586,11 +603,14 @@ impl Parser<'_> {
                 }
                 self.primary(inner, depth)
             }
-            Tok::Phrase { text, slop } => {
+            Tok::Phrase { text, slop, exact } => {
                 self.at += 1;
                 self.count_clause()?;
+                let slop = slop.unwrap_or(0);
                 match scope {
-                    Scope::Text(s) => Ok(Node::Phrase { scope: s, text, slop: slop.unwrap_or(0) }),
+                    Scope::Text(s) if exact => Ok(Node::Exact { scope: s, text, slop }),
+                    Scope::Text(s) => Ok(Node::Phrase { scope: s, text, slop }),
+                    Scope::Exact(s) => Ok(Node::Exact { scope: s, text, slop }),
                     Scope::Keyword(field) => Ok(self.keyword(field, &text, token.span)?),
                     Scope::Date => Err(self.err("`date:` takes a date, not a phrase", token.span, None)),
                 }
@@ -600,6 +620,11 @@ impl Parser<'_> {
                 self.count_clause()?;
                 match scope {
                     Scope::Text(s) => self.text_word(s, &word, token.span),
+                    Scope::Exact(s) => match self.text_word(s, &word, token.span.clone())? {
+                        Node::Word { scope, text } => Ok(Node::Exact { scope, text, slop: 0 }),
+                        Node::Fuzzy { .. } => Err(self.exact_fuzzy(&word, token.span)),
+                        other => Ok(other),
+                    },
                     Scope::Keyword(field) => self.keyword(field, &word, token.span),
                     Scope::Date => self.date(&word, token.span),
                 }
@@ -615,7 +640,23 @@ impl Parser<'_> {
         }
     }
 
+    fn exact_fuzzy(&self, word: &str, span: Range<usize>) -> QueryError {
+        let plain = word.trim_start_matches('=');
+        let plain = plain.rsplit_once('~').map_or(plain, |(w, _)| w);
+        self.err("a word cannot be both exact (=) and typo-tolerant (~)", span, Some(format!("={plain} or {plain}~")))
+    }
+
     fn text_word(&self, scope: TextScope, word: &str, span: Range<usize>) -> Result<Node, QueryError> {
+        if let Some(exact) = word.strip_prefix('=').filter(|w| !w.is_empty()) {
+            if exact.contains('~') {
+                return Err(self.exact_fuzzy(word, span));
+            }
+            return match self.text_word(scope, exact, span)? {
+                Node::Word { scope, text } => Ok(Node::Exact { scope, text, slop: 0 }),
+                // A prefix already matches words as written.
+                other => Ok(other),
+            };
+        }
         if let Some(stem) = word.strip_suffix('*') {
             if stem.contains('*') || stem.is_empty() || stem.starts_with('*') {
                 return Err(self.err("`*` goes at the end of a word", span, Some("ukrain*".to_string())));
@@ -785,6 +826,34 @@ mod tests {
             parse("url:https://p.dw.com/p/4mKXR", false).unwrap(),
             Node::Keyword { field: KeywordField::Url, value: "https://p.dw.com/p/4mKXR".into() }
         );
+    }
+
+    #[test]
+    fn exact_words_and_phrases() {
+        let exact = |scope, text: &str, slop| Node::Exact { scope, text: text.to_string(), slop };
+        assert_eq!(parse("=universe", false).unwrap(), exact(TextScope::Any, "universe", 0));
+        assert_eq!(parse("exact:universe", false).unwrap(), exact(TextScope::Any, "universe", 0));
+        assert_eq!(parse("title:=satellite", false).unwrap(), exact(TextScope::Title, "satellite", 0));
+        assert_eq!(parse("=\"war on terror\"~2", false).unwrap(), exact(TextScope::Any, "war on terror", 2));
+        assert_eq!(parse("exact:\"war on terror\"", false).unwrap(), exact(TextScope::Any, "war on terror", 0));
+        assert_eq!(
+            parse("exact:(universe OR troop)", false).unwrap(),
+            Node::Bool(vec![
+                (Occur::Should, exact(TextScope::Any, "universe", 0)),
+                (Occur::Should, exact(TextScope::Any, "troop", 0)),
+            ])
+        );
+        assert_eq!(parse("=univers*", false).unwrap(), Node::Prefix { scope: TextScope::Any, text: "univers".into() });
+        assert_eq!(
+            parse("a = b", false).unwrap(),
+            Node::Bool(vec![(Occur::Must, word("a")), (Occur::Must, word("=")), (Occur::Must, word("b")),])
+        );
+        for q in ["=zelensky~", "exact:zelensky~2"] {
+            let e = parse(q, false).unwrap_err();
+            assert!(e.to_string().contains("both exact (=) and typo-tolerant"), "{e}");
+        }
+        let e = parse("title:(exact:x)", false).unwrap_err();
+        assert!(e.to_string().contains("cannot be used inside another field"), "{e}");
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //!   "total":   integer   number of matching entries (all of them, not only this page)
 //!   "took_ms": number    time spent in the engine, in milliseconds
 //!   "hits":    [hit]     this page of hits, best first (or in the --sort order)
+//!   "facets":  facets    only with --facets (see below)
+//!   "suggestions": [suggestion]  only when nothing matched and a correction does (see below)
 //! }
 //! ```
 //!
@@ -38,16 +40,71 @@
 //! }
 //! ```
 //!
+//! With `--facets`, counts over every matching entry (not only this page):
+//!
+//! ```text
+//! "facets": {
+//!   "sources":  [{"value": string, "count": integer}]   agencies, most matches first (at most 20)
+//!   "authors":  [{"value": string, "count": integer}]   authors, likewise
+//!   "timeline": {
+//!     "interval": "day" | "week" | "month" | "year"     chosen from the span of the matches
+//!     "buckets":  [{"start": "YYYY-MM-DD", "count": integer}]
+//!                 every bucket from the first match's to the last's, empty ones included;
+//!                 weeks start on Monday, months and years are calendar ones
+//!     "undated":  integer   only when some matching entries have no date
+//!   }
+//! }
+//! ```
+//!
+//! The bucket counts (plus `undated`, when present) add up to `total`.
+//!
+//! When nothing matched, corrected queries that do match (words the index does not hold
+//! replaced by indexed words at most two edits away, most frequent first), or the same query
+//! with `--any`:
+//!
+//! ```text
+//! "suggestions": [{"query": string, "any": bool, "total": integer}]
+//! ```
+//!
+//! ## `newsdex show ID|URL --json`
+//!
+//! The entry object (the first ten keys of a hit) plus `"pages"`: every page and file it
+//! appeared on.
+//!
+//! ## `newsdex stats --json`
+//!
+//! ```text
+//! {
+//!   "index":   string    the index folder
+//!   "entries": integer   distinct entries
+//!   "kinds":   {"summary": integer, "update": integer, "article": integer}
+//!   "pages":   integer   distinct pages the entries appeared on (by URL, else by file)
+//!   "files":   integer   distinct files they were read from
+//!   "dates":   {"first": "YYYY-MM-DD" | null, "last": "YYYY-MM-DD" | null, "undated": integer}
+//!   "top_sources": [{"value": string, "count": integer}]
+//!   "size_bytes": integer   the index's files on disk
+//!   "schema_version": integer
+//!   "written_by": string    the newsdex version of the last commit
+//!   "segments": integer
+//! }
+//! ```
+//!
 //! ## `newsdex extract`
 //!
 //! One entry object (the first ten keys above) per line.
 
 use std::io::{self, Write};
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use serde::Serialize;
 
-use crate::entry::{Appearance, Entry};
-use crate::search::{Hit, SearchResults};
+use crate::date::format_day;
+use crate::entry::{Appearance, Entry, IndexedEntry};
+use crate::search::facets::{Facets, ValueCount};
+use crate::search::stats::IndexStats;
+use crate::search::{Hit, SearchResults, Suggestion};
 
 /// The `search --json` document.
 #[derive(Serialize)]
@@ -56,6 +113,61 @@ pub struct SearchDocument<'a> {
     total: usize,
     took_ms: f64,
     hits: Vec<HitDocument<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facets: Option<FacetsDocument<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suggestions: Vec<SuggestionDocument<'a>>,
+}
+
+#[derive(Serialize)]
+struct FacetsDocument<'a> {
+    sources: &'a [ValueCount],
+    authors: &'a [ValueCount],
+    timeline: TimelineDocument,
+}
+
+#[derive(Serialize)]
+struct TimelineDocument {
+    interval: &'static str,
+    buckets: Vec<BucketDocument>,
+    #[serde(skip_serializing_if = "is_zero")]
+    undated: usize,
+}
+
+#[derive(Serialize)]
+struct BucketDocument {
+    start: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct SuggestionDocument<'a> {
+    query: &'a str,
+    any: bool,
+    total: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl<'a> FacetsDocument<'a> {
+    fn new(f: &'a Facets) -> FacetsDocument<'a> {
+        FacetsDocument {
+            sources: &f.sources,
+            authors: &f.authors,
+            timeline: TimelineDocument {
+                interval: f.timeline.interval.as_str(),
+                buckets: f
+                    .timeline
+                    .buckets
+                    .iter()
+                    .map(|b| BucketDocument { start: format_day(b.start), count: b.count })
+                    .collect(),
+                undated: f.timeline.undated,
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -77,6 +189,12 @@ impl<'a> SearchDocument<'a> {
             total: results.total,
             took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
             hits: results.hits.iter().map(hit).collect(),
+            facets: results.facets.as_ref().map(FacetsDocument::new),
+            suggestions: results
+                .suggestions
+                .iter()
+                .map(|s: &Suggestion| SuggestionDocument { query: &s.query, any: s.any, total: s.total })
+                .collect(),
         }
     }
 }
@@ -101,5 +219,64 @@ pub fn write_search(out: &mut dyn Write, results: &SearchResults) -> io::Result<
 /// Writes one entry as one NDJSON line.
 pub fn write_entry(out: &mut dyn Write, entry: &Entry) -> io::Result<()> {
     serde_json::to_writer(&mut *out, entry)?;
+    out.write_all(b"\n")
+}
+
+/// The `show --json` document: the entry and every page it appeared on.
+#[derive(Serialize)]
+struct EntryDocument<'a> {
+    #[serde(flatten)]
+    entry: &'a Entry,
+    pages: &'a [Appearance],
+}
+
+/// Writes one indexed entry with its pages, and a newline.
+pub fn write_indexed_entry(out: &mut dyn Write, item: &IndexedEntry) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &EntryDocument { entry: &item.entry, pages: &item.pages })?;
+    out.write_all(b"\n")
+}
+
+#[derive(Serialize)]
+struct StatsDocument<'a> {
+    index: String,
+    entries: usize,
+    kinds: BTreeMap<&'static str, usize>,
+    pages: usize,
+    files: usize,
+    dates: DatesDocument,
+    top_sources: &'a [ValueCount],
+    size_bytes: u64,
+    schema_version: u32,
+    written_by: &'a str,
+    segments: usize,
+}
+
+#[derive(Serialize)]
+struct DatesDocument {
+    first: Option<String>,
+    last: Option<String>,
+    undated: usize,
+}
+
+/// Writes the `stats --json` document and a newline.
+pub fn write_stats(out: &mut dyn Write, index: &Path, s: &IndexStats) -> io::Result<()> {
+    let doc = StatsDocument {
+        index: index.display().to_string(),
+        entries: s.entries,
+        kinds: s.kinds.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
+        pages: s.pages,
+        files: s.files,
+        dates: DatesDocument {
+            first: s.first_date.map(format_day),
+            last: s.last_date.map(format_day),
+            undated: s.undated,
+        },
+        top_sources: &s.top_sources,
+        size_bytes: s.size_bytes,
+        schema_version: s.schema_version,
+        written_by: &s.written_by,
+        segments: s.segments,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
 }

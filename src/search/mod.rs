@@ -1,8 +1,14 @@
 //! Running a search: the request → compiled query → top hits, the total count and a
-//! snippet per hit. No formatting happens here; `render` turns [`SearchResults`] into text
-//! or JSON, and the CLI and the HTTP server share this one path.
+//! snippet per hit, and on request [`facets`] (counted in the same pass). When nothing
+//! matches, [`suggest`] offers corrected queries. No formatting happens here; `render` turns
+//! [`SearchResults`] into text or JSON, and the CLI and the HTTP server share this one path.
+//! [`show`] fetches one entry, [`stats`] describes a whole index.
 
+pub mod facets;
+pub mod show;
 pub mod snippet;
+pub mod stats;
+pub mod suggest;
 
 use std::time::{Duration, Instant};
 
@@ -12,8 +18,10 @@ use tantivy::{DocAddress, Order, TantivyDocument};
 use crate::entry::IndexedEntry;
 use crate::error::Result;
 use crate::index::{damaged_or, NewsIndex};
-use crate::query::{compile, Filters};
+use crate::query::{compile, Filters, Tuning};
+pub use facets::{FacetCollector, Facets};
 pub use snippet::Snippet;
+pub use suggest::Suggestion;
 
 /// Default number of hits per page.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -21,7 +29,7 @@ pub const DEFAULT_LIMIT: usize = 10;
 /// Result order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
-    /// Best match first (BM25, title weighted above body).
+    /// Best match first (BM25 over body and title, a title match adding to the score).
     #[default]
     Relevance,
     /// Most recent first; undated entries last.
@@ -56,6 +64,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Result order.
     pub sort: Sort,
+    /// Also count matches per source, per author and over time.
+    pub facets: bool,
 }
 
 /// One hit.
@@ -82,18 +92,30 @@ pub struct SearchResults {
     pub took: Duration,
     /// The requested page of hits.
     pub hits: Vec<Hit>,
+    /// Counts over all matches, when the request asked for them.
+    pub facets: Option<Facets>,
+    /// When nothing matched: corrected queries that match something.
+    pub suggestions: Vec<Suggestion>,
 }
 
 /// Runs a search.
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults> {
+    search_tuned(index, request, Tuning::default())
+}
+
+/// Runs a search with other weights than the default ones (for `newsdex eval`).
+pub fn search_tuned(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<SearchResults> {
     let started = Instant::now();
     let fields = index.fields();
-    let compiled = compile(&request.query, request.any, &request.filters, fields)?;
+    let analyzer = index.text_analyzer();
+    let compiled = compile(&request.query, request.any, &request.filters, fields, analyzer.clone(), tuning)?;
     let searcher = index.searcher();
     let damaged = |e| damaged_or(index.path(), e);
 
     let top: Vec<(f32, DocAddress)>;
     let total: usize;
+    let facets: Option<Facets>;
+    let facet_collector = request.facets.then_some(FacetCollector);
     let by_date = |order| {
         TopDocs::with_limit(request.limit.max(1))
             .and_offset(request.offset)
@@ -108,21 +130,27 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     };
     match sort {
         Sort::Relevance => {
-            let collector =
-                (TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score(), Count);
-            let (docs, count) = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
+            let collector = (
+                TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score(),
+                Count,
+                facet_collector,
+            );
+            let (docs, count, counted) = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
             top = docs;
             total = count;
+            facets = counted;
         }
         Sort::Newest | Sort::Oldest => {
             let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
-            let (docs, count) = searcher.search(compiled.query.as_ref(), &(by_date(order), Count)).map_err(damaged)?;
+            let collector = (by_date(order), Count, facet_collector);
+            let (docs, count, counted) = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
             top = docs.into_iter().map(|(_, addr)| (0.0, addr)).collect();
             total = count;
+            facets = counted;
         }
     }
 
-    let mut maker = snippet::SnippetMaker::new(&compiled.highlight);
+    let mut maker = snippet::SnippetMaker::new(&compiled.highlight, analyzer);
     let mut hits = Vec::with_capacity(top.len());
     for (i, (score, address)) in top.into_iter().take(request.limit).enumerate() {
         let doc: TantivyDocument = searcher.doc(address).map_err(damaged)?;
@@ -130,5 +158,9 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         let snippet = maker.snippet(&entry.entry.body);
         hits.push(Hit { rank: request.offset + i + 1, score, entry, snippet });
     }
-    Ok(SearchResults { query: request.query.clone(), total, took: started.elapsed(), hits })
+    let suggestions = match (&compiled.node, total) {
+        (Some(node), 0) => suggest::suggest(index, request, node, tuning)?,
+        _ => Vec::new(),
+    };
+    Ok(SearchResults { query: request.query.clone(), total, took: started.elapsed(), hits, facets, suggestions })
 }

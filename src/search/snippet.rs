@@ -2,8 +2,12 @@
 //! byte ranges to highlight. Format-neutral: renderers decide what a highlight looks like.
 //!
 //! The body is analysed with the index's own analyzer, so stemmed forms are marked
-//! (`troop` marks `troops`), as are prefix and typo-tolerant matches; a phrase that matched
-//! is marked as one span. The window with the most distinct matched clauses wins.
+//! (`troop` marks `troops`), as are prefix, typo-tolerant and exact matches; a phrase that
+//! matched is marked as one span. The window with the most distinct matched clauses wins.
+//!
+//! A long entry that matches in several places gets up to [`MAX_FRAGMENTS`] shorter
+//! fragments, in text order, joined by ` … `; each further fragment is the stretch that shows
+//! the most clauses not shown yet.
 
 use std::ops::Range;
 
@@ -15,6 +19,12 @@ use crate::query::Highlight;
 
 /// Target length of a snippet, in bytes of body text.
 pub const SNIPPET_BYTES: usize = 240;
+/// Most fragments in one snippet.
+pub const MAX_FRAGMENTS: usize = 3;
+/// Target length of each fragment when there are several.
+pub const FRAGMENT_BYTES: usize = 160;
+/// Bodies longer than this may get several fragments.
+const LONG_BODY_BYTES: usize = 2 * SNIPPET_BYTES;
 
 /// A piece of text and the byte ranges within it to highlight (sorted, not overlapping).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,20 +57,17 @@ pub struct SnippetMaker {
 }
 
 impl SnippetMaker {
-    /// A maker for the given highlight spec.
-    pub fn new(highlight: &Highlight) -> SnippetMaker {
-        SnippetMaker {
-            highlight: highlight.clone(),
-            news: analyzer::news(),
-            unstemmed: (!highlight.prefixes.is_empty()).then(analyzer::news_unstemmed),
-        }
+    /// A maker for the given highlight spec; `text` is the index's analyzer of the body.
+    pub fn new(highlight: &Highlight, text: TextAnalyzer) -> SnippetMaker {
+        let folded = !highlight.prefixes.is_empty() || !highlight.exact.is_empty() || !highlight.fuzzy.is_empty();
+        SnippetMaker { highlight: highlight.clone(), news: text, unstemmed: folded.then(analyzer::news_unstemmed) }
     }
 
     /// The snippet of one body.
     pub fn snippet(&mut self, body: &str) -> Snippet {
         let marks = if self.highlight.is_empty() { Vec::new() } else { self.marks(body) };
-        let window = choose_window(body, &marks);
-        render(body, window, &marks)
+        let windows = choose_windows(body, &marks);
+        render(body, &windows, &marks)
     }
 
     fn tokens(&mut self, body: &str) -> Vec<Tok> {
@@ -107,11 +114,13 @@ impl SnippetMaker {
             let mut which = None;
             if let Some(i) = terms.iter().position(|t| **t == tok.stem) {
                 which = Some(clause + i);
-            } else if let Some(i) = h.fuzzy.iter().position(|(w, d)| edit_distance(w, &tok.stem) <= usize::from(*d)) {
-                which = Some(clause + terms.len() + i);
             } else if let Some(folded) = &tok.folded {
-                if let Some(i) = h.prefixes.iter().position(|p| folded.starts_with(p.as_str())) {
+                if let Some(i) = h.fuzzy.iter().position(|(w, d)| edit_distance(w, folded) <= usize::from(*d)) {
+                    which = Some(clause + terms.len() + i);
+                } else if let Some(i) = h.prefixes.iter().position(|p| folded.starts_with(p.as_str())) {
                     which = Some(clause + terms.len() + h.fuzzy.len() + i);
+                } else if let Some(i) = h.exact.iter().position(|w| w == folded) {
+                    which = Some(clause + terms.len() + h.fuzzy.len() + h.prefixes.len() + i);
                 }
             }
             if let Some(c) = which {
@@ -162,36 +171,83 @@ fn merge_marks(mut marks: Vec<Mark>) -> Vec<Mark> {
     out
 }
 
-/// The byte range of the body to show.
-fn choose_window(body: &str, marks: &[Mark]) -> Range<usize> {
+/// The byte ranges of the body to show, in text order.
+fn choose_windows(body: &str, marks: &[Mark]) -> Vec<Range<usize>> {
     if body.len() <= SNIPPET_BYTES {
-        return 0..body.len();
+        return only(0..body.len());
     }
-    let Some(best) = (0..marks.len()).max_by_key(|&i| {
-        let end = marks[i].span.start + SNIPPET_BYTES;
+    if marks.is_empty() {
+        return only(0..snap_end(body, SNIPPET_BYTES));
+    }
+    if body.len() > LONG_BODY_BYTES {
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        let mut shown: Vec<usize> = Vec::new();
+        while windows.len() < MAX_FRAGMENTS {
+            let Some(window) = best_window(body, marks, FRAGMENT_BYTES, &windows, &shown) else { break };
+            shown.extend(
+                marks.iter().filter(|m| m.span.start >= window.start && m.span.end <= window.end).map(|m| m.clause),
+            );
+            windows.push(window);
+        }
+        if windows.len() > 1 {
+            windows.sort_by_key(|w| w.start);
+            return windows;
+        }
+    }
+    best_window(body, marks, SNIPPET_BYTES, &[], &[]).map_or_else(|| only(0..snap_end(body, SNIPPET_BYTES)), only)
+}
+
+/// A list of one window.
+fn only(window: Range<usize>) -> Vec<Range<usize>> {
+    std::iter::once(window).collect()
+}
+
+/// The window of about `width` bytes, clear of `taken`, holding the most clauses not in
+/// `shown`, then the most clauses, then the most marks; earlier windows win ties.
+fn best_window(
+    body: &str,
+    marks: &[Mark],
+    width: usize,
+    taken: &[Range<usize>],
+    shown: &[usize],
+) -> Option<Range<usize>> {
+    let overlaps = |r: &Range<usize>| taken.iter().any(|t| r.start < t.end && t.start < r.end);
+    let mut best: Option<((usize, usize, usize), Range<usize>)> = None;
+    for i in 0..marks.len() {
+        if taken.iter().any(|t| marks[i].span.start < t.end && t.start < marks[i].span.end) {
+            continue;
+        }
+        let end = marks[i].span.start + width;
         let inside: Vec<&Mark> = marks[i..].iter().take_while(|m| m.span.end <= end).collect();
         let mut clauses: Vec<usize> = inside.iter().map(|m| m.clause).collect();
         clauses.sort_unstable();
         clauses.dedup();
-        // Distinct clauses first, then the number of marks; earlier windows win ties.
-        (clauses.len(), inside.len(), std::cmp::Reverse(i))
-    }) else {
-        return 0..snap_end(body, SNIPPET_BYTES);
-    };
-    let first = marks[best].span.start;
-    let last_end = marks[best..]
-        .iter()
-        .take_while(|m| m.span.end <= first + SNIPPET_BYTES)
-        .last()
-        .map_or(marks[best].span.end, |m| m.span.end);
-    // Centre the marked stretch, preferring to start at a sentence start close before it.
-    let slack = SNIPPET_BYTES.saturating_sub(last_end - first);
+        let new = clauses.iter().filter(|c| !shown.contains(c)).count();
+        let window = window_around(body, &inside, width);
+        if overlaps(&window) {
+            continue;
+        }
+        let score = (new, clauses.len(), inside.len());
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, window));
+        }
+    }
+    best.map(|(_, w)| w)
+}
+
+/// A window of about `width` bytes around marks that fit in it, starting at a sentence start
+/// close before them when there is one.
+fn window_around(body: &str, inside: &[&Mark], width: usize) -> Range<usize> {
+    let (Some(first), Some(last)) = (inside.first(), inside.last()) else { return 0..snap_end(body, width) };
+    let first = first.span.start;
+    let last_end = last.span.end;
+    let slack = width.saturating_sub(last_end - first);
     let mut start = first.saturating_sub(slack / 2);
     if let Some(sentence) = sentence_start_before(body, first, slack) {
         start = sentence;
     }
     let start = snap_start(body, start);
-    let end = snap_end(body, (start + SNIPPET_BYTES).max(last_end));
+    let end = snap_end(body, (start + width).max(last_end));
     start..end
 }
 
@@ -240,14 +296,11 @@ fn snap_end(body: &str, end: usize) -> usize {
     }
 }
 
-/// Copies the window with whitespace runs collapsed, carrying the marks along.
-fn render(body: &str, window: Range<usize>, marks: &[Mark]) -> Snippet {
-    let mut text = String::with_capacity(window.len() + 8);
+/// Copies the windows with whitespace runs collapsed, joined by ` … `, carrying the marks
+/// along.
+fn render(body: &str, windows: &[Range<usize>], marks: &[Mark]) -> Snippet {
+    let mut text = String::with_capacity(windows.iter().map(|w| w.len() + 8).sum());
     let mut highlights = Vec::new();
-    if window.start > 0 {
-        text.push('…');
-    }
-    let mut cursor = window.start;
     let copy = |text: &mut String, piece: &str| {
         for c in piece.chars() {
             if c.is_whitespace() {
@@ -259,17 +312,27 @@ fn render(body: &str, window: Range<usize>, marks: &[Mark]) -> Snippet {
             }
         }
     };
-    for m in marks.iter().filter(|m| m.span.start >= window.start && m.span.end <= window.end) {
-        copy(&mut text, &body[cursor..m.span.start]);
-        let from = text.len();
-        copy(&mut text, &body[m.span.clone()]);
-        highlights.push(from..text.len());
-        cursor = m.span.end;
+    for (n, window) in windows.iter().enumerate() {
+        if n > 0 {
+            let trimmed = text.trim_end().len();
+            text.truncate(trimmed);
+            text.push_str(" … ");
+        } else if window.start > 0 {
+            text.push('…');
+        }
+        let mut cursor = window.start;
+        for m in marks.iter().filter(|m| m.span.start >= window.start && m.span.end <= window.end) {
+            copy(&mut text, &body[cursor..m.span.start]);
+            let from = text.len();
+            copy(&mut text, &body[m.span.clone()]);
+            highlights.push(from..text.len());
+            cursor = m.span.end;
+        }
+        copy(&mut text, &body[cursor..window.end]);
     }
-    copy(&mut text, &body[cursor..window.end]);
     let trimmed = text.trim_end().len();
     text.truncate(trimmed);
-    if window.end < body.len() {
+    if windows.last().is_some_and(|w| w.end < body.len()) {
         text.push('…');
     }
     Snippet { text, highlights }
@@ -293,7 +356,7 @@ mod tests {
 
     #[test]
     fn stemmed_forms_are_marked() {
-        let mut m = SnippetMaker::new(&spec(&["troop"], &[]));
+        let mut m = SnippetMaker::new(&spec(&["troop"], &[]), analyzer::news());
         let s = m.snippet("The US says some 10,000 troops went.\n\nMore troop moves.");
         assert_eq!(marked(&s), ["troops", "troop"]);
         assert_eq!(s.text, "The US says some 10,000 troops went. More troop moves.");
@@ -301,7 +364,7 @@ mod tests {
 
     #[test]
     fn a_phrase_is_one_span() {
-        let mut m = SnippetMaker::new(&spec(&[], &[(&["north", "korean", "troop"], 0)]));
+        let mut m = SnippetMaker::new(&spec(&[], &[(&["north", "korean", "troop"], 0)]), analyzer::news());
         let s = m.snippet("Rutte said North Korean troops were in Russia. North Korea denied it.");
         assert_eq!(marked(&s), ["North Korean troops"]);
     }
@@ -310,7 +373,7 @@ mod tests {
     fn the_window_moves_to_the_matches() {
         let body =
             format!("{} Croatia sends Leopard tanks. {}", "Filler words here. ".repeat(40), "Tail text. ".repeat(40));
-        let mut m = SnippetMaker::new(&spec(&["leopard", "tank"], &[]));
+        let mut m = SnippetMaker::new(&spec(&["leopard", "tank"], &[]), analyzer::news());
         let s = m.snippet(&body);
         assert!(s.text.starts_with('…') && s.text.ends_with('…'), "{}", s.text);
         assert_eq!(marked(&s), ["Leopard", "tanks"]);
@@ -320,15 +383,15 @@ mod tests {
     #[test]
     fn prefixes_and_typos_are_marked() {
         let h =
-            Highlight { prefixes: vec!["ukrain".into()], fuzzy: vec![("zelenski".into(), 2)], ..Highlight::default() };
-        let mut m = SnippetMaker::new(&h);
+            Highlight { prefixes: vec!["ukrain".into()], fuzzy: vec![("zelensky".into(), 2)], ..Highlight::default() };
+        let mut m = SnippetMaker::new(&h, analyzer::news());
         let s = m.snippet("Ukrainian President Zelenskyy visited Ukraine.");
         assert_eq!(marked(&s), ["Ukrainian", "Zelenskyy", "Ukraine"]);
     }
 
     #[test]
     fn no_match_in_the_body_shows_its_start() {
-        let mut m = SnippetMaker::new(&spec(&["absent"], &[]));
+        let mut m = SnippetMaker::new(&spec(&["absent"], &[]), analyzer::news());
         let body = "word ".repeat(200);
         let s = m.snippet(&body);
         assert!(s.highlights.is_empty());

@@ -1,0 +1,353 @@
+//! Facets: how the matching entries (all of them, not just the page shown) spread over
+//! agencies, authors and time. Counted from fast-field columns while the query runs, in the
+//! same pass as the hits; stored documents are never read.
+//!
+//! The timeline counts entries per day first, then groups the days into calendar buckets
+//! whose width suits the span of the matches ([`Interval::for_span`]). Buckets run without
+//! gaps from the first match to the last (empty ones count 0), so they can be drawn as is;
+//! their counts plus `undated` add up to the total.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::date::{date_of_unix_day, unix_day, Interval};
+
+/// Most values listed per facet (the most frequent first).
+pub const FACET_LIMIT: usize = 20;
+
+/// Widest day span counted in a flat array; wider spans (odd dates) fall back to a map.
+const MAX_DENSE_DAYS: i64 = 60_000;
+
+/// A value and the number of matching entries that have it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ValueCount {
+    /// The agency or author, as written in the entries.
+    pub value: String,
+    /// Matching entries with it.
+    pub count: usize,
+}
+
+/// One bucket of a timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    /// First day of the bucket.
+    pub start: NaiveDate,
+    /// Matching entries dated within it.
+    pub count: usize,
+}
+
+/// Matches over time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    /// Width of the buckets.
+    pub interval: Interval,
+    /// From the bucket of the earliest match to that of the latest, without gaps.
+    pub buckets: Vec<Bucket>,
+    /// Matching entries without a date.
+    pub undated: usize,
+}
+
+/// Counts of the matching entries per agency, per author and over time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facets {
+    /// Agencies, most matches first (at most [`FACET_LIMIT`]).
+    pub sources: Vec<ValueCount>,
+    /// Authors, most matches first (at most [`FACET_LIMIT`]).
+    pub authors: Vec<ValueCount>,
+    /// Matches per day, week, month or year.
+    pub timeline: Timeline,
+}
+
+/// Collects [`Facets`] for every matching entry.
+pub struct FacetCollector;
+
+impl Collector for FacetCollector {
+    type Fruit = Facets;
+    type Child = SegmentFacets;
+
+    fn for_segment(&self, _ord: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let fast = segment.fast_fields();
+        let dates: Option<Column<DateTime>> = fast.column_opt("date")?;
+        let days = dates.as_ref().map_or(DayCounts::Sparse(HashMap::new()), |column| {
+            let first = unix_day(column.min_value().into_timestamp_secs());
+            let last = unix_day(column.max_value().into_timestamp_secs());
+            if last >= first && last - first < MAX_DENSE_DAYS {
+                DayCounts::Dense { first, counts: vec![0; (last - first + 1) as usize] }
+            } else {
+                DayCounts::Sparse(HashMap::new())
+            }
+        });
+        Ok(SegmentFacets {
+            dates,
+            days,
+            undated: 0,
+            sources: ValueCounts::new(fast.str("sources")?),
+            authors: ValueCounts::new(fast.str("authors")?),
+            block: Vec::with_capacity(BLOCK),
+            values: Vec::with_capacity(BLOCK),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Facets> {
+        let mut days: HashMap<i64, usize> = HashMap::new();
+        let mut sources: HashMap<String, usize> = HashMap::new();
+        let mut authors: HashMap<String, usize> = HashMap::new();
+        let mut undated = 0;
+        for fruit in fruits {
+            undated += fruit.undated;
+            for (day, n) in fruit.days {
+                *days.entry(day).or_default() += n;
+            }
+            for (value, n) in fruit.sources {
+                *sources.entry(value).or_default() += n;
+            }
+            for (value, n) in fruit.authors {
+                *authors.entry(value).or_default() += n;
+            }
+        }
+        Ok(Facets { sources: top(sources), authors: top(authors), timeline: timeline(days, undated) })
+    }
+}
+
+/// Per-day counts of one segment.
+enum DayCounts {
+    Dense { first: i64, counts: Vec<u32> },
+    Sparse(HashMap<i64, u32>),
+}
+
+/// Per-value counts of one multi-valued text column of one segment.
+struct ValueCounts {
+    column: Option<StrColumn>,
+    counts: Vec<u32>,
+    docs: Vec<DocId>,
+    rows: Vec<u32>,
+    ords: Vec<u64>,
+}
+
+impl ValueCounts {
+    fn new(column: Option<StrColumn>) -> ValueCounts {
+        let counts = vec![0; column.as_ref().map_or(0, |c| c.dictionary().num_terms())];
+        ValueCounts { column, counts, docs: Vec::new(), rows: Vec::new(), ords: Vec::new() }
+    }
+
+    /// Counts the values of a block of documents (in increasing order); a value repeated
+    /// within one document counts once.
+    fn add_block(&mut self, block: &[DocId]) {
+        let Some(column) = &self.column else { return };
+        let ords = column.ords();
+        self.docs.clear();
+        self.rows.clear();
+        ords.row_ids_for_docs(block, &mut self.docs, &mut self.rows);
+        self.ords.clear();
+        self.ords.resize(self.rows.len(), 0);
+        ords.values.get_vals(&self.rows, &mut self.ords);
+        let mut group_start = 0;
+        for i in 0..self.ords.len() {
+            if i > 0 && self.docs[i] != self.docs[i - 1] {
+                group_start = i;
+            }
+            let ord = self.ords[i];
+            if self.ords[group_start..i].contains(&ord) {
+                continue;
+            }
+            if let Some(c) = self.counts.get_mut(ord as usize) {
+                *c += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> Vec<(String, usize)> {
+        let Some(column) = self.column else { return Vec::new() };
+        let ords: Vec<u64> = (0..self.counts.len() as u64).filter(|&o| self.counts[o as usize] > 0).collect();
+        let mut out = Vec::with_capacity(ords.len());
+        let mut next = ords.iter();
+        // One pass over the dictionary for all the ordinals, in order.
+        let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            if let Some(&ord) = next.next() {
+                out.push((String::from_utf8_lossy(bytes).into_owned(), self.counts[ord as usize] as usize));
+            }
+        });
+        out
+    }
+}
+
+/// Documents buffered before their columns are read in one go.
+const BLOCK: usize = 512;
+
+/// Counts of one segment while it is searched.
+pub struct SegmentFacets {
+    dates: Option<Column<DateTime>>,
+    days: DayCounts,
+    undated: usize,
+    sources: ValueCounts,
+    authors: ValueCounts,
+    block: Vec<DocId>,
+    values: Vec<Option<DateTime>>,
+}
+
+/// What one segment counted.
+pub struct SegmentFruit {
+    days: Vec<(i64, usize)>,
+    undated: usize,
+    sources: Vec<(String, usize)>,
+    authors: Vec<(String, usize)>,
+}
+
+impl SegmentFacets {
+    /// Counts the buffered documents.
+    fn flush(&mut self) {
+        if self.block.is_empty() {
+            return;
+        }
+        self.values.clear();
+        self.values.resize(self.block.len(), None);
+        if let Some(column) = &self.dates {
+            column.first_vals(&self.block, &mut self.values);
+        }
+        for value in &self.values {
+            let Some(date) = value else {
+                self.undated += 1;
+                continue;
+            };
+            let day = unix_day(date.into_timestamp_secs());
+            match &mut self.days {
+                DayCounts::Dense { first, counts } => {
+                    if let Some(c) = usize::try_from(day - *first).ok().and_then(|i| counts.get_mut(i)) {
+                        *c += 1;
+                    }
+                }
+                DayCounts::Sparse(map) => *map.entry(day).or_default() += 1,
+            }
+        }
+        self.sources.add_block(&self.block);
+        self.authors.add_block(&self.block);
+        self.block.clear();
+    }
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = SegmentFruit;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.block.push(doc);
+        if self.block.len() >= BLOCK {
+            self.flush();
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.block.extend_from_slice(docs);
+        if self.block.len() >= BLOCK {
+            self.flush();
+        }
+    }
+
+    fn harvest(mut self) -> SegmentFruit {
+        self.flush();
+        let days = match self.days {
+            DayCounts::Dense { first, counts } => counts
+                .into_iter()
+                .enumerate()
+                .filter(|(_, n)| *n > 0)
+                .map(|(i, n)| (first + i as i64, n as usize))
+                .collect(),
+            DayCounts::Sparse(map) => map.into_iter().map(|(d, n)| (d, n as usize)).collect(),
+        };
+        SegmentFruit { days, undated: self.undated, sources: self.sources.harvest(), authors: self.authors.harvest() }
+    }
+}
+
+/// The most frequent values, ties in alphabetical order.
+fn top(counts: HashMap<String, usize>) -> Vec<ValueCount> {
+    let mut values: Vec<ValueCount> = counts.into_iter().map(|(value, count)| ValueCount { value, count }).collect();
+    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    values.truncate(FACET_LIMIT);
+    values
+}
+
+/// Groups per-day counts into calendar buckets suited to their span.
+fn timeline(days: HashMap<i64, usize>, undated: usize) -> Timeline {
+    let mut dated: Vec<(NaiveDate, usize)> =
+        days.into_iter().filter_map(|(d, n)| date_of_unix_day(d).map(|d| (d, n))).collect();
+    dated.sort_unstable();
+    let (Some(&(first, _)), Some(&(last, _))) = (dated.first(), dated.last()) else {
+        return Timeline { interval: Interval::Day, buckets: Vec::new(), undated };
+    };
+    let interval = Interval::for_span(first, last);
+    let mut buckets: Vec<Bucket> = Vec::new();
+    let mut start = interval.start_of(first);
+    let end = interval.start_of(last);
+    loop {
+        buckets.push(Bucket { start, count: 0 });
+        match interval.next(start) {
+            Some(next) if next <= end => start = next,
+            _ => break,
+        }
+    }
+    let mut at = 0;
+    for (day, n) in dated {
+        let bucket = interval.start_of(day);
+        while at + 1 < buckets.len() && buckets[at + 1].start <= bucket {
+            at += 1;
+        }
+        buckets[at].count += n;
+    }
+    Timeline { interval, buckets, undated }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> i64 {
+        let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days()
+    }
+
+    fn starts(t: &Timeline) -> Vec<String> {
+        t.buckets.iter().map(|b| b.start.to_string()).collect()
+    }
+
+    #[test]
+    fn a_short_span_is_drawn_by_day_without_gaps() {
+        let t = timeline(HashMap::from([(day("2024-10-28"), 3), (day("2024-10-30"), 1)]), 2);
+        assert_eq!(t.interval, Interval::Day);
+        assert_eq!(starts(&t), ["2024-10-28", "2024-10-29", "2024-10-30"]);
+        assert_eq!(t.buckets.iter().map(|b| b.count).collect::<Vec<_>>(), [3, 0, 1]);
+        assert_eq!(t.undated, 2);
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_months_are_calendar_months() {
+        let t = timeline(HashMap::from([(day("2024-01-03"), 1), (day("2024-06-30"), 2)]), 0);
+        assert_eq!(t.interval, Interval::Week);
+        assert_eq!(t.buckets[0].start.to_string(), "2024-01-01");
+        assert_eq!(t.buckets.last().unwrap().start.to_string(), "2024-06-24");
+        let t = timeline(HashMap::from([(day("2023-01-31"), 1), (day("2024-02-29"), 2), (day("2024-03-01"), 4)]), 0);
+        assert_eq!(t.interval, Interval::Month);
+        assert_eq!(t.buckets.len(), 15);
+        assert_eq!(t.buckets[0].start.to_string(), "2023-01-01");
+        assert_eq!(t.buckets[13].start.to_string(), "2024-02-01");
+        assert_eq!(t.buckets[13].count, 2, "Feb 29 falls in February");
+        assert_eq!(t.buckets[14].count, 4);
+        let t = timeline(HashMap::from([(day("1987-02-26"), 1), (day("2024-10-29"), 1)]), 0);
+        assert_eq!(t.interval, Interval::Year);
+        assert_eq!(t.buckets.len(), 2024 - 1987 + 1);
+        assert_eq!(t.buckets.iter().map(|b| b.count).sum::<usize>(), 2);
+    }
+
+    #[test]
+    fn top_values_are_the_most_frequent_then_alphabetical() {
+        let counts = HashMap::from([("dpa".to_string(), 2), ("AP".to_string(), 5), ("AFP".to_string(), 2)]);
+        let values: Vec<(String, usize)> = top(counts).into_iter().map(|v| (v.value, v.count)).collect();
+        assert_eq!(values, [("AP".to_string(), 5), ("AFP".to_string(), 2), ("dpa".to_string(), 2)]);
+    }
+}

@@ -1,0 +1,237 @@
+//! What a search gives back beyond hits: several snippet fragments, highlights of every
+//! kind of match, "did you mean", facets and the timeline; `show` and `stats`.
+
+use serde::Deserialize;
+
+use crate::query_language::query_index;
+use crate::util::{newsdex, TestDir};
+
+fn marked(hit: &serde_json::Value) -> Vec<String> {
+    let snippet = hit["snippet"].as_str().unwrap();
+    hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| snippet[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize].to_string())
+        .collect()
+}
+
+fn first_hit(t: &TestDir, args: &[&str]) -> serde_json::Value {
+    let (_, doc) = t.search_json(args);
+    doc["hits"][0].clone()
+}
+
+#[test]
+fn a_long_entry_matching_in_several_places_gets_several_fragments() {
+    let t = query_index();
+    let hit = first_hit(&t, &["pipeline", "url:https://example.org/q/pipeline"]);
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert_eq!(marked(&hit), ["pipeline", "pipeline", "pipeline"], "{snippet}");
+    assert_eq!(snippet.matches(" … ").count(), 2, "three fragments: {snippet}");
+    assert!(snippet.starts_with("The pipeline operator"), "in text order: {snippet}");
+    assert!(snippet.len() < 3 * 200, "{snippet}");
+    // A short entry keeps one fragment.
+    let hit = first_hit(&t, &["universe"]);
+    assert!(!hit["snippet"].as_str().unwrap().contains(" … "));
+}
+
+#[test]
+fn every_kind_of_match_is_highlighted() {
+    let t = query_index();
+    assert_eq!(marked(&first_hit(&t, &["univers*", "url:https://example.org/q/university"])), ["university"]);
+    assert_eq!(marked(&first_hit(&t, &["satelite~"])), ["satellites"]);
+    assert_eq!(marked(&first_hit(&t, &["=universe"])), ["universe"]);
+    assert_eq!(marked(&first_hit(&t, &["\"research satellite\""])), ["research satellite"], "one span");
+    assert_eq!(marked(&first_hit(&t, &["Milanovic"])), ["Milanović"]);
+}
+
+#[test]
+fn zero_hits_suggest_words_from_the_index() {
+    let t = query_index();
+    let out = t.search(&["Zelenskyyy"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Did you mean: Zelenskyy ("), "{text}");
+    let (code, doc) = t.search_json(&["satelites", "consortium"]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["suggestions"][0]["query"], "satellites consortium", "the most frequent correction first");
+    assert_eq!(doc["suggestions"][0]["any"], false);
+    assert_eq!(doc["suggestions"][0]["total"], 1);
+    assert_eq!(doc["suggestions"][1]["query"], "satellite consortium");
+    // Known words that never meet: matching any of them is offered.
+    let (_, doc) = t.search_json(&["universe", "consortium"]);
+    assert_eq!(doc["suggestions"][0]["any"], true);
+    assert_eq!(doc["suggestions"][0]["total"], 2);
+    // Hits: no suggestions key at all.
+    let (_, doc) = t.search_json(&["universe"]);
+    assert!(doc.get("suggestions").is_none());
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FacetedDoc {
+    total: usize,
+    #[allow(dead_code)]
+    query: String,
+    #[allow(dead_code)]
+    took_ms: f64,
+    hits: Vec<serde_json::Value>,
+    facets: FacetsDoc,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FacetsDoc {
+    sources: Vec<ValueCountDoc>,
+    authors: Vec<ValueCountDoc>,
+    timeline: TimelineDoc,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValueCountDoc {
+    value: String,
+    count: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimelineDoc {
+    interval: String,
+    buckets: Vec<BucketDoc>,
+    #[serde(default)]
+    undated: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BucketDoc {
+    start: String,
+    count: usize,
+}
+
+fn faceted(t: &TestDir, args: &[&str]) -> FacetedDoc {
+    let out = t.search(&[&["--json", "--facets"], args].concat());
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn facets_count_every_match_not_just_the_page() {
+    let t = query_index();
+    let doc = faceted(&t, &["troops", "--limit", "1"]);
+    assert_eq!((doc.hits.len(), doc.total), (1, 5));
+    let sources: Vec<(&str, usize)> = doc.facets.sources.iter().map(|v| (v.value.as_str(), v.count)).collect();
+    assert_eq!(sources, [("AFP", 4), ("AP", 4), ("Reuters", 4), ("dpa", 4), ("Other Wire", 1)]);
+    assert_eq!(doc.facets.authors.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), ["dj", "kb"]);
+    let tl = &doc.facets.timeline;
+    assert_eq!(tl.interval, "day");
+    let days: Vec<(&str, usize)> = tl.buckets.iter().map(|b| (b.start.as_str(), b.count)).collect();
+    assert_eq!(days.first(), Some(&("2024-10-28", 3)));
+    assert_eq!(days.last(), Some(&("2024-11-03", 1)));
+    assert_eq!(days.len(), 7, "days without matches are there, with 0: {days:?}");
+    assert_eq!(tl.buckets.iter().map(|b| b.count).sum::<usize>(), doc.total);
+}
+
+#[test]
+fn the_timeline_has_calendar_buckets_without_gaps_and_adds_up() {
+    let t = query_index();
+    // August to November: weeks, Monday first, from the first match to the last.
+    let doc = faceted(&t, &["kind:article", "--limit", "1"]);
+    let tl = &doc.facets.timeline;
+    assert_eq!(tl.interval, "week");
+    assert_eq!(tl.buckets.first().map(|b| b.start.as_str()), Some("2024-08-12"));
+    assert_eq!(tl.buckets.last().map(|b| b.start.as_str()), Some("2024-10-28"));
+    assert_eq!(tl.buckets.len(), 12);
+    assert_eq!(tl.undated, 1);
+    assert_eq!(tl.buckets.iter().map(|b| b.count).sum::<usize>() + tl.undated, doc.total);
+    let sources: Vec<(&str, usize)> = doc.facets.sources.iter().map(|v| (v.value.as_str(), v.count)).collect();
+    assert_eq!(sources, [("Example Wire", 5), ("Other Wire", 3), ("Archive", 1)]);
+}
+
+#[test]
+fn facets_are_drawn_as_a_bar_chart() {
+    let t = query_index();
+    let out = newsdex()
+        .env("NO_COLOR", "1")
+        .args(["search", "--index"])
+        .arg(t.index())
+        .args(["troops", "--source", "Reuters", "--facets", "--limit", "1"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Timeline (4 matches by day):"), "{text}");
+    let bars: Vec<&str> = text.lines().filter(|l| l.starts_with("  2024-10-")).collect();
+    assert_eq!(bars.len(), 2, "{text}");
+    assert!(bars[0].contains(&"█".repeat(40)) && bars[0].trim_end().ends_with(" 3"), "{text}");
+    assert!(text.contains("Sources: AFP 4 · AP 4 · Reuters 4 · dpa 4"), "{text}");
+    assert!(!text.contains('\x1b'));
+    assert!(text.trim_end().ends_with("ms"));
+}
+
+#[test]
+fn show_prints_one_entry_with_every_page() {
+    let t = query_index();
+    let show = |key: &str, json: bool| {
+        let mut cmd = newsdex();
+        cmd.args(["show", "--index"]).arg(t.index()).arg(key);
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output().unwrap()
+    };
+    for key in ["4mKXR", "https://p.dw.com/p/4mKXR", "https://p.dw.com/p/4mKXR?maca=en-rss"] {
+        let out = show(key, true);
+        assert_eq!(out.status.code(), Some(0), "{key}");
+        let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(e["title"], "North Korea's foreign minister heads to Russia");
+        assert_eq!(e["pages"].as_array().unwrap().len(), 1);
+        assert!(e["body"].as_str().unwrap().contains("Choe Son Hui"));
+    }
+    let e: serde_json::Value = serde_json::from_slice(&show("https://example.org/q/speech", true).stdout).unwrap();
+    assert_eq!(e["title"], "A speech on security");
+    let text = String::from_utf8(show("4mKXR", false).stdout).unwrap();
+    assert!(text.starts_with("North Korea's foreign minister heads to Russia\n"), "{text}");
+    assert!(text.contains("Appeared on 1 page:") && text.contains("https://p.dw.com/p/4mJXM"), "{text}");
+    let missing = show("nothing-here", false);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nothing-here"));
+}
+
+#[test]
+fn show_lists_every_page_a_repeated_entry_appeared_on() {
+    let t = TestDir::new();
+    let record =
+        r#"{"title": "Same story", "body": "Told twice.", "url": "https://example.org/same", "date": "2024-10-30"}"#;
+    t.write("a/first.ndjson", format!("{record}\n"));
+    t.write("b/second.ndjson", format!("{record}\n"));
+    t.build();
+    let out =
+        newsdex().args(["show", "--json", "--index"]).arg(t.index()).arg("https://example.org/same").output().unwrap();
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = e["pages"].as_array().unwrap().iter().map(|p| p["path"].as_str().unwrap()).collect();
+    assert_eq!(paths.len(), 2, "{e}");
+    assert!(paths[0].ends_with("first.ndjson") && paths[1].ends_with("second.ndjson"), "{paths:?}");
+    let stats = newsdex().args(["stats", "--json", "--index"]).arg(t.index()).output().unwrap();
+    let s: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!((s["entries"].as_u64(), s["pages"].as_u64(), s["files"].as_u64()), (Some(1), Some(1), Some(2)));
+}
+
+#[test]
+fn stats_describe_the_index() {
+    let t = query_index();
+    let out = newsdex().args(["stats", "--json", "--index"]).arg(t.index()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["entries"], 16);
+    assert_eq!(s["kinds"], serde_json::json!({"summary": 1, "update": 6, "article": 9}));
+    assert_eq!(s["files"], 2);
+    assert_eq!(s["pages"], 10, "the live blog, and each article its own page");
+    assert_eq!(s["dates"], serde_json::json!({"first": "2024-08-12", "last": "2024-11-03", "undated": 1}));
+    assert_eq!(s["top_sources"][0], serde_json::json!({"value": "AFP", "count": 7}));
+    assert_eq!(s["schema_version"], newsdex::index::SCHEMA_VERSION);
+    assert!(s["size_bytes"].as_u64().unwrap() > 10_000);
+    let text = newsdex().args(["stats", "--index"]).arg(t.index()).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("Entries: 16 (1 summary, 6 update, 9 article)"), "{text}");
+    assert!(text.contains("Dates: 2024-08-12 to 2024-11-03 (1 undated)"), "{text}");
+}
