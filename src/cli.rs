@@ -23,12 +23,34 @@ pub enum Command {
     /// Read a folder of news files into an index.
     Index(IndexArgs),
     /// Search an index.
+    ///
+    /// Query syntax (words are joined with spaces; all must match unless --any):
+    ///   north korean troops         every word; stemmed (troop finds troops), case and accents
+    ///                               folded (Milanovic finds Milanović)
+    ///   "north korean troops"~3     a phrase; ~3 lets its words be up to 3 positions apart
+    ///   rutte NEAR/5 desperation    both words at most 5 words apart, in either order
+    ///   iraq OR iran                either; also AND, NOT, -word, +word and (groups);
+    ///                               only upper-case AND, OR, NOT are operators
+    ///   ukrain*                     words starting with ukrain, as written
+    ///   zelensky~  zelensky~2       words within 1 or 2 typing mistakes
+    ///   =universe  exact:universe   the word as written, unstemmed (not university)
+    ///   title: body: source: author: url: kind: id:    scope a clause (source:Reuters)
+    ///   date:2024-10-29  date:2024-10  date:2024-10-01..2024-10-31  date:>=2024-10
+    ///
+    /// When nothing matches, corrections from the index's own words are suggested.
+    #[command(verbatim_doc_comment)]
     Search(SearchArgs),
     /// Print one entry in full, with every page it appeared on.
     Show(ShowArgs),
     /// Describe an index: entries, pages, files, dates, sources, size.
     Stats(StatsArgs),
     /// Measure ranking quality on a judged test collection (MAP, nDCG@10, P@10).
+    ///
+    /// Indexes the collection's documents into a fresh index (through the same reader and writer
+    /// as `newsdex index`), runs each of its queries as `newsdex search --any` does, and scores
+    /// the rankings against the relevance judgments: MAP (over the top 1000), nDCG@10 and P@10.
+    /// The collection is a folder in the SMART layout of the TIME collection: TIME.ALL or
+    /// TIME.txt, TIME.QUE(.txt) and TIME.REL(.txt).
     Eval(EvalArgs),
 }
 
@@ -82,17 +104,6 @@ pub struct IndexArgs {
     pub threads: usize,
 }
 
-/// Search an index.
-///
-/// QUERY words are joined with spaces. Bare words must all match, stemmed (protest finds
-/// protesters), folded (Milanovic finds Milanović); "double quotes" make a phrase ("north
-/// korean troops"~3 allows gaps); OR, AND, NOT, -word, +word and (groups) combine clauses
-/// (only upper-case AND/OR/NOT are operators); a NEAR/5 b finds words close together, in
-/// either order; ukrain* matches prefixes; zelensky~ (or ~1, ~2) tolerates typos; =universe
-/// or exact:universe matches the word unstemmed (not university); title:, body:, source:,
-/// author:, url:, kind: and id: scope a clause; date:2024-10-29, date:2024-10,
-/// date:2024-10-01..2024-10-31 and date:>=2024-10 filter by date. When nothing matches,
-/// corrections from the index's vocabulary are suggested.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   newsdex search '\"north korean troops\"~3 source:Reuters'
@@ -190,13 +201,6 @@ pub struct StatsArgs {
     pub color: ColorArg,
 }
 
-/// Measure ranking quality on a judged test collection.
-///
-/// Indexes the collection's documents into a fresh index (through the same reader and writer
-/// as `newsdex index`), runs each of its queries as `newsdex search --any` does, and scores
-/// the rankings against the relevance judgments: MAP (over the top 1000), nDCG@10 and P@10.
-/// The collection is a folder in the SMART layout of the TIME collection: TIME.ALL or
-/// TIME.txt, TIME.QUE(.txt) and TIME.REL(.txt).
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// The collection folder.

@@ -160,3 +160,15 @@ fn errors_point_at_the_offending_part_and_suggest_a_fix() {
         assert!(err.contains(says), "{query}: {err}");
     }
 }
+
+#[test]
+fn search_help_documents_the_query_language() {
+    let out = newsdex().args(["search", "--help"]).output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for form in
+        ["\"north korean troops\"~3", "NEAR/5", "ukrain*", "zelensky~2", "=universe", "exact:", "date:>=2024-10"]
+    {
+        assert!(help.contains(form), "{form} in: {help}");
+    }
+    assert!(help.contains("--since") && help.contains("--facets") && help.contains("--any"));
+}
