@@ -4,3 +4,7 @@ mod util;
 
 mod core_extract;
 mod core_search;
+mod ingest_bad_input;
+mod ingest_formats;
+mod ingest_layouts;
+mod ingest_real;
