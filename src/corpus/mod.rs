@@ -108,6 +108,13 @@ impl Default for ReadOptions {
 
 /// Reads one file into entries, or says why it cannot be read as news.
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<FileEntries, Problem> {
+    let bytes = read_bytes(path, options)?;
+    parse_bytes(&path.to_string_lossy(), &bytes)
+}
+
+/// Reads the bytes of one file, or says why it cannot be read (missing, not a regular file,
+/// over the size limit).
+pub fn read_bytes(path: &Path, options: &ReadOptions) -> Result<Vec<u8>, Problem> {
     let shown = path.to_string_lossy();
     let meta = fs::metadata(path).map_err(|e| Problem::new(&shown, format!("cannot read: {}", io_reason(&e))))?;
     if !meta.is_file() {
@@ -123,8 +130,7 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> Result<FileEntries, Prob
             ),
         ));
     }
-    let bytes = fs::read(path).map_err(|e| Problem::new(&shown, format!("cannot read: {}", io_reason(&e))))?;
-    parse_bytes(&shown, &bytes)
+    fs::read(path).map_err(|e| Problem::new(&shown, format!("cannot read: {}", io_reason(&e))))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -243,8 +249,9 @@ pub fn shorten(text: &str, max: usize) -> String {
 }
 
 /// The files under `root` (or `root` itself when it is a file), in a stable order. Hidden
-/// files and what `.newsdexignore` files list are left out; symbolic links are followed,
-/// and loops among them are reported rather than followed for ever.
+/// files, what `.newsdexignore` files list and the notes data sets ship beside their
+/// documents (see [`is_folder_notes`]) are left out; symbolic links are followed, and loops
+/// among them are reported rather than followed for ever.
 pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -257,7 +264,9 @@ pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
     for item in walker {
         match item {
             Ok(entry) => {
-                if entry.file_type().is_some_and(|t| t.is_file()) {
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && !(entry.depth() > 0 && is_folder_notes(entry.path()))
+                {
                     files.push(entry.into_path());
                 }
             }
@@ -269,6 +278,18 @@ pub fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Problem>) {
     }
     files.sort();
     (files, problems)
+}
+
+/// True for a file that describes the folder it is in rather than holding news: `README`,
+/// `LICENSE`, `SOURCE.md` and the like, as text or Markdown, whatever the case.
+pub fn is_folder_notes(path: &Path) -> bool {
+    let (Some(stem), ext) = (path.file_stem().and_then(|s| s.to_str()), path.extension().and_then(|e| e.to_str()))
+    else {
+        return false;
+    };
+    let notes = ["README", "LICENSE", "LICENCE", "COPYING", "SOURCE", "SOURCES", "CHANGELOG", "CITATION"];
+    let text = ext.is_none_or(|e| ["txt", "md", "markdown", "rst"].contains(&e.to_ascii_lowercase().as_str()));
+    text && notes.iter().any(|n| stem.eq_ignore_ascii_case(n))
 }
 
 fn walk_error(e: &ignore::Error) -> (Option<String>, String) {
@@ -307,6 +328,16 @@ mod tests {
         let read = parse_bytes("l.txt", b"Caf\xe9 prices rise\n\nA cup costs more.").unwrap();
         assert_eq!(read.entries[0].title, "Café prices rise");
         assert_eq!(read.warnings.len(), 1);
+    }
+
+    #[test]
+    fn folder_notes_are_not_news() {
+        for name in ["README", "README.TXT", "readme.md", "SOURCE.md", "LICENSE"] {
+            assert!(is_folder_notes(Path::new(name)), "{name}");
+        }
+        for name in ["readme-story.txt", "README.json", "sources-say.txt", "story.txt"] {
+            assert!(!is_folder_notes(Path::new(name)), "{name}");
+        }
     }
 
     #[test]

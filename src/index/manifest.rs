@@ -1,0 +1,278 @@
+//! The record of indexed files, and what the last commit holds.
+//!
+//! Every file of the corpus has a file-record document in the index (see `schema`): its path,
+//! size, modification time and content hash, the ids of the entries it yielded, and why it
+//! was skipped when it could not be read. Records are added, replaced and deleted in the
+//! same commits as the entries they describe, so the record and the entries never disagree,
+//! whenever a run is interrupted.
+//!
+//! A run starts by loading the records of the last commit into a [`Manifest`]. The scan reads
+//! only fast columns (path, size, mtime, hash), never the document store, so it stays cheap
+//! at a million entries; the stored part of a record (its entry ids) is read only for the
+//! files that changed or vanished. The `file_entries` terms answer "which files hold this
+//! entry?", which is how a run finds the other captures of a story it has to re-merge.
+
+use std::collections::HashMap;
+
+use tantivy::schema::IndexRecordOption;
+use tantivy::store::StoreReader;
+use tantivy::{DocId, DocSet, Searcher, SegmentReader, TantivyDocument, TantivyError, Term, TERMINATED};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::error::Result;
+use crate::index::schema::{mtime_from_column, Fields, FILE_FIELD, FILE_HASH_FIELD, FILE_MTIME_FIELD, FILE_SIZE_FIELD};
+
+/// What the index records about one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRecord {
+    /// The path, as the walk found it (the corpus folder as the user named it, then the rest).
+    pub path: String,
+    /// Size in bytes when it was read.
+    pub size: u64,
+    /// Modification time (nanoseconds since 1970) when it was read; `None` when it cannot be
+    /// trusted (the file was modified too shortly before it was read), so the next run
+    /// compares contents instead.
+    pub mtime: Option<i64>,
+    /// Hash of the content.
+    pub hash: u64,
+    /// Ids of the entries it yielded, in file order, without repeats.
+    pub ids: Vec<String>,
+    /// Why it could not be read, when it could not.
+    pub skipped: Option<String>,
+}
+
+/// What a file looked like when it was last read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileState {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, when trusted (see [`FileRecord::mtime`]).
+    pub mtime: Option<i64>,
+    /// Hash of the content.
+    pub hash: u64,
+}
+
+/// A hash of file contents, as recorded.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxh3_64(bytes)
+}
+
+/// The state of the last commit, as far as a run needs it: the file records, and lookups of
+/// entries by id.
+pub struct Manifest {
+    fields: Fields,
+    searcher: Option<Searcher>,
+    files: HashMap<String, FileState>,
+    entries: usize,
+}
+
+impl Manifest {
+    /// The state of an empty index.
+    pub fn empty(fields: Fields) -> Manifest {
+        Manifest { fields, searcher: None, files: HashMap::new(), entries: 0 }
+    }
+
+    /// Loads the file records a searcher sees.
+    pub fn load(searcher: Searcher, fields: Fields) -> Result<Manifest> {
+        let mut files = HashMap::new();
+        for segment in searcher.segment_readers() {
+            scan_segment(segment, &fields, &mut files)?;
+        }
+        let entries = super::count_entries(&searcher, &fields)?;
+        Ok(Manifest { fields, searcher: Some(searcher), files, entries })
+    }
+
+    /// The recorded state of a file.
+    pub fn get(&self, path: &str) -> Option<&FileState> {
+        self.files.get(path)
+    }
+
+    /// Every recorded path.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Number of file records.
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Number of entries in the commit.
+    pub fn entry_count(&self) -> usize {
+        self.entries
+    }
+
+    /// True when the commit holds no documents at all.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty() && self.entries == 0
+    }
+
+    /// The entry ids and skip reason recorded for a file (empty when it has no record).
+    pub fn contents(&self, path: &str) -> Result<(Vec<String>, Option<String>)> {
+        let Some(searcher) = &self.searcher else { return Ok((Vec::new(), None)) };
+        let mut found = None;
+        for_each_alive(searcher, &self.fields.file_term(path), |_, segment, doc| {
+            found = Some(read_doc(segment, doc)?);
+            Ok(())
+        })?;
+        match found {
+            Some(doc) => self.fields.file_contents(&doc),
+            None => Ok((Vec::new(), None)),
+        }
+    }
+
+    /// The recorded files that list any of `ids`, with the ids each of them lists.
+    pub fn holders<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, Vec<String>>> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        let Some(searcher) = &self.searcher else { return Ok(out) };
+        let mut columns: HashMap<usize, PathColumn> = HashMap::new();
+        for id in ids {
+            let mut paths = Vec::new();
+            for_each_alive(searcher, &self.fields.holder_term(id), |ord, segment, doc| {
+                if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(ord) {
+                    slot.insert(PathColumn::open(segment)?);
+                }
+                if let Some(path) = columns.get(&ord).and_then(|c| c.path(doc)) {
+                    paths.push(path);
+                }
+                Ok(())
+            })?;
+            for path in paths {
+                out.entry(path).or_default().push(id.to_string());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The files recorded as skipped, with the reason.
+    pub fn skipped(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        let Some(searcher) = &self.searcher else { return Ok(out) };
+        let mut docs = Vec::new();
+        for_each_alive(searcher, &self.fields.skipped_files_term(), |ord, segment, doc| {
+            docs.push((ord, read_doc(segment, doc)?, PathColumn::open(segment)?.path(doc).unwrap_or_default()));
+            Ok(())
+        })?;
+        for (_, stored, path) in docs {
+            if let (_, Some(reason)) = self.fields.file_contents(&stored)? {
+                out.push((path, reason));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// For each of `ids` that names an entry of the commit, a hash of its stored form.
+    pub fn entry_hashes<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, u64>> {
+        let mut out = HashMap::new();
+        let Some(searcher) = &self.searcher else { return Ok(out) };
+        if self.entries == 0 {
+            return Ok(out);
+        }
+        let mut stores: HashMap<usize, StoreReader> = HashMap::new();
+        for id in ids {
+            let mut hash = None;
+            for_each_alive(searcher, &self.fields.id_term(id), |ord, segment, doc| {
+                if let std::collections::hash_map::Entry::Vacant(slot) = stores.entry(ord) {
+                    slot.insert(segment.get_store_reader(8)?);
+                }
+                if let Some(store) = stores.get(&ord) {
+                    let doc: TantivyDocument = store.get(doc)?;
+                    hash = Some(self.fields.stored_bytes(&doc).map_or(0, xxh3_64));
+                }
+                Ok(())
+            })?;
+            if let Some(hash) = hash {
+                out.insert(id.to_string(), hash);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Reads one stored document of a segment.
+fn read_doc(segment: &SegmentReader, doc: DocId) -> tantivy::Result<TantivyDocument> {
+    segment.get_store_reader(1)?.get(doc)
+}
+
+/// Calls `f` with every live document holding `term`: the segment's position in the
+/// searcher, the segment, and the document.
+fn for_each_alive(
+    searcher: &Searcher,
+    term: &Term,
+    mut f: impl FnMut(usize, &SegmentReader, DocId) -> tantivy::Result<()>,
+) -> Result<()> {
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let inverted = segment.inverted_index(term.field())?;
+        let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic).map_err(TantivyError::from)?
+        else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                f(ord, segment, doc)?;
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(())
+}
+
+/// The `file` column of a segment, with its dictionary read once.
+struct PathColumn {
+    column: Option<tantivy::columnar::StrColumn>,
+}
+
+impl PathColumn {
+    fn open(segment: &SegmentReader) -> tantivy::Result<PathColumn> {
+        Ok(PathColumn { column: segment.fast_fields().str(FILE_FIELD)? })
+    }
+
+    fn path(&self, doc: DocId) -> Option<String> {
+        let column = self.column.as_ref()?;
+        let ord = column.term_ords(doc).next()?;
+        let mut out = String::new();
+        column.ord_to_str(ord, &mut out).ok()?.then_some(out)
+    }
+}
+
+/// Adds the live file records of a segment to `files`.
+fn scan_segment(segment: &SegmentReader, fields: &Fields, files: &mut HashMap<String, FileState>) -> Result<()> {
+    let inverted = segment.inverted_index(fields.doc_type)?;
+    let Some(mut postings) =
+        inverted.read_postings(&fields.all_files_term(), IndexRecordOption::Basic).map_err(TantivyError::from)?
+    else {
+        return Ok(());
+    };
+    let fast = segment.fast_fields();
+    let Some(paths) = fast.str(FILE_FIELD)? else { return Ok(()) };
+    let sizes = fast.u64(FILE_SIZE_FIELD)?;
+    let mtimes = fast.i64(FILE_MTIME_FIELD)?;
+    let hashes = fast.u64(FILE_HASH_FIELD)?;
+    // The dictionary in ord order, read once.
+    let mut names: Vec<String> = Vec::new();
+    let mut stream = paths.dictionary().stream().map_err(TantivyError::from)?;
+    while stream.advance() {
+        names.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    let alive = segment.alive_bitset();
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        if alive.is_none_or(|a| a.is_alive(doc)) {
+            if let Some(ord) = paths.term_ords(doc).next() {
+                if let Some(name) = names.get(ord as usize) {
+                    let state = FileState {
+                        size: sizes.first(doc).unwrap_or(0),
+                        mtime: mtimes.first(doc).and_then(mtime_from_column),
+                        hash: hashes.first(doc).unwrap_or(0),
+                    };
+                    files.insert(name.clone(), state);
+                }
+            }
+        }
+        doc = postings.advance();
+    }
+    Ok(())
+}
