@@ -4,3 +4,6 @@ mod util;
 
 mod core_extract;
 mod core_search;
+mod index_crash;
+mod index_incremental;
+mod index_watch;

@@ -62,24 +62,34 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 pub struct Manifest {
     fields: Fields,
     searcher: Option<Searcher>,
+    /// Per segment of the searcher: its document store and its `file` column, opened once.
+    segments: Vec<SegmentParts>,
     files: HashMap<String, FileState>,
     entries: usize,
+}
+
+struct SegmentParts {
+    store: StoreReader,
+    paths: PathColumn,
 }
 
 impl Manifest {
     /// The state of an empty index.
     pub fn empty(fields: Fields) -> Manifest {
-        Manifest { fields, searcher: None, files: HashMap::new(), entries: 0 }
+        Manifest { fields, searcher: None, segments: Vec::new(), files: HashMap::new(), entries: 0 }
     }
 
     /// Loads the file records a searcher sees.
     pub fn load(searcher: Searcher, fields: Fields) -> Result<Manifest> {
         let mut files = HashMap::new();
+        let mut segments = Vec::new();
         for segment in searcher.segment_readers() {
             scan_segment(segment, &fields, &mut files)?;
+            let store = segment.get_store_reader(16).map_err(TantivyError::from)?;
+            segments.push(SegmentParts { store, paths: PathColumn::open(segment)? });
         }
         let entries = super::count_entries(&searcher, &fields)?;
-        Ok(Manifest { fields, searcher: Some(searcher), files, entries })
+        Ok(Manifest { fields, searcher: Some(searcher), segments, files, entries })
     }
 
     /// The recorded state of a file.
@@ -107,39 +117,46 @@ impl Manifest {
         self.files.is_empty() && self.entries == 0
     }
 
-    /// The entry ids and skip reason recorded for a file (empty when it has no record).
-    pub fn contents(&self, path: &str) -> Result<(Vec<String>, Option<String>)> {
-        let Some(searcher) = &self.searcher else { return Ok((Vec::new(), None)) };
-        let mut found = None;
-        for_each_alive(searcher, &self.fields.file_term(path), |_, segment, doc| {
-            found = Some(read_doc(segment, doc)?);
+    /// Calls `f` with the stored form and path column of every live document holding `term`.
+    fn each_stored(
+        &self,
+        term: &Term,
+        mut f: impl FnMut(TantivyDocument, &PathColumn, DocId) -> Result<()>,
+    ) -> Result<()> {
+        let Some(searcher) = &self.searcher else { return Ok(()) };
+        let mut found = Vec::new();
+        for_each_alive(searcher, term, |ord, _, doc| {
+            found.push((ord, doc));
             Ok(())
         })?;
-        match found {
-            Some(doc) => self.fields.file_contents(&doc),
-            None => Ok((Vec::new(), None)),
+        for (ord, doc) in found {
+            let Some(parts) = self.segments.get(ord) else { continue };
+            f(parts.store.get(doc)?, &parts.paths, doc)?;
         }
+        Ok(())
+    }
+
+    /// The entry ids and skip reason recorded for a file (empty when it has no record).
+    pub fn contents(&self, path: &str) -> Result<(Vec<String>, Option<String>)> {
+        let mut out = (Vec::new(), None);
+        self.each_stored(&self.fields.file_term(path), |doc, _, _| {
+            out = self.fields.file_contents(&doc)?;
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// The recorded files that list any of `ids`, with the ids each of them lists.
     pub fn holders<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, Vec<String>>> {
         let mut out: HashMap<String, Vec<String>> = HashMap::new();
         let Some(searcher) = &self.searcher else { return Ok(out) };
-        let mut columns: HashMap<usize, PathColumn> = HashMap::new();
         for id in ids {
-            let mut paths = Vec::new();
-            for_each_alive(searcher, &self.fields.holder_term(id), |ord, segment, doc| {
-                if let std::collections::hash_map::Entry::Vacant(slot) = columns.entry(ord) {
-                    slot.insert(PathColumn::open(segment)?);
-                }
-                if let Some(path) = columns.get(&ord).and_then(|c| c.path(doc)) {
-                    paths.push(path);
+            for_each_alive(searcher, &self.fields.holder_term(id), |ord, _, doc| {
+                if let Some(path) = self.segments.get(ord).and_then(|p| p.paths.path(doc)) {
+                    out.entry(path).or_default().push(id.to_string());
                 }
                 Ok(())
             })?;
-            for path in paths {
-                out.entry(path).or_default().push(id.to_string());
-            }
         }
         Ok(out)
     }
@@ -147,17 +164,12 @@ impl Manifest {
     /// The files recorded as skipped, with the reason.
     pub fn skipped(&self) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
-        let Some(searcher) = &self.searcher else { return Ok(out) };
-        let mut docs = Vec::new();
-        for_each_alive(searcher, &self.fields.skipped_files_term(), |ord, segment, doc| {
-            docs.push((ord, read_doc(segment, doc)?, PathColumn::open(segment)?.path(doc).unwrap_or_default()));
+        self.each_stored(&self.fields.skipped_files_term(), |stored, paths, doc| {
+            if let (_, Some(reason)) = self.fields.file_contents(&stored)? {
+                out.push((paths.path(doc).unwrap_or_default(), reason));
+            }
             Ok(())
         })?;
-        for (_, stored, path) in docs {
-            if let (_, Some(reason)) = self.fields.file_contents(&stored)? {
-                out.push((path, reason));
-            }
-        }
         out.sort();
         Ok(out)
     }
@@ -165,34 +177,17 @@ impl Manifest {
     /// For each of `ids` that names an entry of the commit, a hash of its stored form.
     pub fn entry_hashes<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, u64>> {
         let mut out = HashMap::new();
-        let Some(searcher) = &self.searcher else { return Ok(out) };
         if self.entries == 0 {
             return Ok(out);
         }
-        let mut stores: HashMap<usize, StoreReader> = HashMap::new();
         for id in ids {
-            let mut hash = None;
-            for_each_alive(searcher, &self.fields.id_term(id), |ord, segment, doc| {
-                if let std::collections::hash_map::Entry::Vacant(slot) = stores.entry(ord) {
-                    slot.insert(segment.get_store_reader(8)?);
-                }
-                if let Some(store) = stores.get(&ord) {
-                    let doc: TantivyDocument = store.get(doc)?;
-                    hash = Some(self.fields.stored_bytes(&doc).map_or(0, xxh3_64));
-                }
+            self.each_stored(&self.fields.id_term(id), |doc, _, _| {
+                out.insert(id.to_string(), self.fields.stored_bytes(&doc).map_or(0, xxh3_64));
                 Ok(())
             })?;
-            if let Some(hash) = hash {
-                out.insert(id.to_string(), hash);
-            }
         }
         Ok(out)
     }
-}
-
-/// Reads one stored document of a segment.
-fn read_doc(segment: &SegmentReader, doc: DocId) -> tantivy::Result<TantivyDocument> {
-    segment.get_store_reader(1)?.get(doc)
 }
 
 /// Calls `f` with every live document holding `term`: the segment's position in the
@@ -220,7 +215,7 @@ fn for_each_alive(
     Ok(())
 }
 
-/// The `file` column of a segment, with its dictionary read once.
+/// The `file` column of a segment.
 struct PathColumn {
     column: Option<tantivy::columnar::StrColumn>,
 }

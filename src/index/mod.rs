@@ -196,7 +196,10 @@ pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSetti
     }
     if path.is_dir() {
         let mut contents = std::fs::read_dir(path).map_err(|e| Error::io(path, e))?;
-        if contents.next().is_some() {
+        // Tantivy's lock files may stay behind (an index deleted by `--rebuild`).
+        let is_lock =
+            |name: &std::ffi::OsStr| name.to_str().is_some_and(|n| n.starts_with(".tantivy-") && n.ends_with(".lock"));
+        if contents.any(|item| item.map_or(true, |item| !is_lock(&item.file_name()))) {
             return Err(Error::NotAnIndex {
                 path: path.to_path_buf(),
                 reason: "the folder is not empty and has no meta.json".to_string(),

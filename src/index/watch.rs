@@ -7,7 +7,7 @@
 //! with the index's file records, exactly as a fresh `newsdex index` would, so a missed or
 //! merged notification can never leave the index wrong. Runs read at most a batch of files
 //! each and commit, so searches see new stories within seconds even when thousands of files
-//! arrive at once. When asked to stop, the watcher commits what it has and returns.
+//! arrive at once. When asked to stop, the watcher makes one last run, commits and returns.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -75,17 +75,11 @@ pub fn watch(
     let mut pending: Option<(Instant, Instant)> = None; // (first, last) notification
     loop {
         if stop.load(Ordering::Relaxed) {
-            // Take in what was notified before the stop, then one last bounded run.
-            while let Ok(event) = rx.try_recv() {
-                if relevant(&event, &ignored) {
-                    pending = Some((Instant::now(), Instant::now()));
-                }
-            }
-            if pending.is_some() {
-                let last = SyncOptions { max_files: runs.max_files, stop: None };
-                let summary = writer.sync(corpus_dir, &last, progress)?;
-                report(WatchEvent::Synced(&summary));
-            }
+            // One last run (bounded, not interruptible) takes in whatever changed lately,
+            // notified or not, and commits it.
+            let last = SyncOptions { max_files: runs.max_files, stop: None };
+            let summary = writer.sync(corpus_dir, &last, progress)?;
+            report(WatchEvent::Synced(&summary));
             break;
         }
         match rx.recv_timeout(Duration::from_millis(100)) {
