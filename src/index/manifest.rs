@@ -9,8 +9,9 @@
 //! A run starts by loading the records of the last commit into a [`Manifest`]. The scan reads
 //! only fast columns (path, size, mtime, hash), never the document store, so it stays cheap
 //! at a million entries; the stored part of a record (its entry ids) is read only for the
-//! files that changed or vanished. The `file_entries` terms answer "which files hold this
-//! entry?", which is how a run finds the other captures of a story it has to re-merge.
+//! files that changed or vanished. Which files hold an entry is read from the entry itself
+//! (its pages name their files, and the writer keeps those names equal to the records'
+//! paths): that is how a run finds the other captures of a story it has to re-merge.
 
 use std::collections::HashMap;
 
@@ -146,21 +147,6 @@ impl Manifest {
         Ok(out)
     }
 
-    /// The recorded files that list any of `ids`, with the ids each of them lists.
-    pub fn holders<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, Vec<String>>> {
-        let mut out: HashMap<String, Vec<String>> = HashMap::new();
-        let Some(searcher) = &self.searcher else { return Ok(out) };
-        for id in ids {
-            for_each_alive(searcher, &self.fields.holder_term(id), |ord, _, doc| {
-                if let Some(path) = self.segments.get(ord).and_then(|p| p.paths.path(doc)) {
-                    out.entry(path).or_default().push(id.to_string());
-                }
-                Ok(())
-            })?;
-        }
-        Ok(out)
-    }
-
     /// The files recorded as skipped, with the reason.
     pub fn skipped(&self) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
@@ -174,20 +160,32 @@ impl Manifest {
         Ok(out)
     }
 
-    /// For each of `ids` that names an entry of the commit, a hash of its stored form.
-    pub fn entry_hashes<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, u64>> {
+    /// For each of `ids` that names an entry of the commit: a hash of its stored form, and the
+    /// files its pages came from.
+    pub fn entries<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<HashMap<String, Committed>> {
         let mut out = HashMap::new();
         if self.entries == 0 {
             return Ok(out);
         }
         for id in ids {
             self.each_stored(&self.fields.id_term(id), |doc, _, _| {
-                out.insert(id.to_string(), self.fields.stored_bytes(&doc).map_or(0, xxh3_64));
+                let hash = self.fields.stored_bytes(&doc).map_or(0, xxh3_64);
+                let files = self.fields.entry(&doc)?.pages.into_iter().map(|p| p.path).collect();
+                out.insert(id.to_string(), Committed { hash, files });
                 Ok(())
             })?;
         }
         Ok(out)
     }
+}
+
+/// An entry as the last commit holds it.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    /// Hash of its stored form.
+    pub hash: u64,
+    /// The files of its pages.
+    pub files: Vec<String>,
 }
 
 /// Calls `f` with every live document holding `term`: the segment's position in the

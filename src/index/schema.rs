@@ -24,7 +24,6 @@
 //! | `stored` | stored bytes (JSON of the entry and its pages) | rendering hits |
 //! | `file` | raw term, fast | file records: the path, as the walk found it |
 //! | `file_size`, `file_mtime`, `file_hash` | fast | file records: deciding what changed |
-//! | `file_entries` | raw terms | file records: the ids of its entries ("who holds this entry?") |
 //! | `file_record` | stored bytes (JSON) | file records: its entry ids and why it was skipped |
 
 use serde::{Deserialize, Serialize};
@@ -91,8 +90,6 @@ pub struct Fields {
     pub file_mtime: Field,
     /// File records: a hash of the content.
     pub file_hash: Field,
-    /// File records: the ids of the entries the file yielded.
-    pub file_entries: Field,
     /// File records: the stored record.
     pub file_record: Field,
 }
@@ -128,11 +125,10 @@ impl Fields {
                 .set_fieldnorms(false),
         );
         let doc_type = b.add_text_field("type", term.clone());
-        let file = b.add_text_field(FILE_FIELD, term.clone().set_fast("raw"));
+        let file = b.add_text_field(FILE_FIELD, term.set_fast("raw"));
         let file_size = b.add_u64_field(FILE_SIZE_FIELD, NumericOptions::default().set_fast());
         let file_mtime = b.add_i64_field(FILE_MTIME_FIELD, NumericOptions::default().set_fast());
         let file_hash = b.add_u64_field(FILE_HASH_FIELD, NumericOptions::default().set_fast());
-        let file_entries = b.add_text_field("file_entries", term);
         let file_record = b.add_bytes_field("file_record", STORED);
         let fields = Fields {
             id,
@@ -149,7 +145,6 @@ impl Fields {
             file_size,
             file_mtime,
             file_hash,
-            file_entries,
             file_record,
         };
         (b.build(), fields)
@@ -173,7 +168,6 @@ impl Fields {
             file_size: get(FILE_SIZE_FIELD)?,
             file_mtime: get(FILE_MTIME_FIELD)?,
             file_hash: get(FILE_HASH_FIELD)?,
-            file_entries: get("file_entries")?,
             file_record: get("file_record")?,
         })
     }
@@ -201,11 +195,6 @@ impl Fields {
     /// The term of the record of the file at this path.
     pub fn file_term(&self, path: &str) -> Term {
         Term::from_field_text(self.file, path)
-    }
-
-    /// The term of the file records that list this entry id.
-    pub fn holder_term(&self, id: &str) -> Term {
-        Term::from_field_text(self.file_entries, id)
     }
 
     /// The Tantivy document for an entry.
@@ -263,9 +252,6 @@ impl Fields {
         doc.add_u64(self.file_size, record.size);
         doc.add_i64(self.file_mtime, record.mtime.unwrap_or(MTIME_UNKNOWN));
         doc.add_u64(self.file_hash, record.hash);
-        for id in &record.ids {
-            doc.add_text(self.file_entries, id);
-        }
         let stored = StoredFile { ids: record.ids.clone(), skipped: record.skipped.clone() };
         // Serialising strings cannot fail.
         doc.add_bytes(self.file_record, &serde_json::to_vec(&stored).unwrap_or_default());

@@ -31,7 +31,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::corpus::{self, FileEntries, Problem, ReadOptions};
 use crate::entry::{Appearance, Entry};
 use crate::error::{Error, Result};
-use crate::index::manifest::{content_hash, FileRecord, FileState, Manifest};
+use crate::index::manifest::{content_hash, Committed, FileRecord, FileState, Manifest};
 use crate::index::merge::{merge, needs_first_text, Seen, Stories};
 use crate::index::schema::Fields;
 use crate::index::{commit, damaged_or, open_for_writing, WriterSettings};
@@ -513,9 +513,9 @@ impl<'a> Run<'a> {
             let stories = lock(&self.stories);
             affected.extend(stories.ids().map(str::to_string));
         }
-        self.read_holders(&mut affected, &mut outcome)?;
+        let committed = self.read_holders(&mut affected, &mut outcome)?;
 
-        self.finish_stories(&affected, &mut outcome)?;
+        self.finish_stories(&affected, &committed, &mut outcome)?;
         Ok(outcome)
     }
 
@@ -669,7 +669,12 @@ impl<'a> Run<'a> {
     /// Indexes the first capture of each story among `entries` and notes the others.
     fn feed(&self, file: &Found, entries: impl Iterator<Item = Entry>) -> Result<()> {
         let mut appearance: Option<Arc<Appearance>> = None;
-        for entry in entries {
+        for mut entry in entries {
+            // Entries name the file they came from exactly as its record does: that is how a
+            // later run finds the files that hold a story.
+            if entry.path != *file.shown {
+                entry.path = file.shown.to_string();
+            }
             let same_page = appearance.as_ref().is_some_and(|a| a.page == entry.page && a.path == entry.path);
             if !same_page {
                 appearance = Some(Arc::new(Appearance { page: entry.page.clone(), path: entry.path.clone() }));
@@ -690,24 +695,38 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    /// Reads, for every affected story, the other files recorded as holding it, until no new
+    /// Reads, for every affected story, the other files the commit says hold it, until no new
     /// story is affected (a holder found changed after all is read in full, like any changed
-    /// file, which can affect more stories).
-    fn read_holders(&self, affected: &mut HashSet<String>, outcome: &mut Outcome) -> Result<()> {
+    /// file, which can affect more stories). Returns what the commit holds of every affected
+    /// story.
+    fn read_holders(
+        &self,
+        affected: &mut HashSet<String>,
+        outcome: &mut Outcome,
+    ) -> Result<HashMap<String, Committed>> {
+        let mut committed: HashMap<String, Committed> = HashMap::new();
         if !self.replacing {
-            return Ok(());
+            return Ok(committed);
         }
         let mut looked_up: HashSet<String> = HashSet::new();
         loop {
             let fresh: Vec<&str> = affected.iter().filter(|id| !looked_up.contains(*id)).map(String::as_str).collect();
             if fresh.is_empty() {
-                return Ok(());
+                return Ok(committed);
             }
-            let mut holders = self.manifest.holders(fresh.iter().copied())?;
+            let found = self.manifest.entries(fresh.iter().copied())?;
             looked_up.extend(fresh.into_iter().map(str::to_string));
-            holders.retain(|path, _| !outcome.processed.contains(path));
+            let mut holders: HashMap<String, Vec<String>> = HashMap::new();
+            for (id, entry) in &found {
+                for file in &entry.files {
+                    if !outcome.processed.contains(file) && self.manifest.get(file).is_some() {
+                        holders.entry(file.clone()).or_default().push(id.clone());
+                    }
+                }
+            }
+            committed.extend(found);
             if holders.is_empty() {
-                return Ok(());
+                continue;
             }
             let results: Vec<(String, Option<Processed>)> = holders
                 .into_par_iter()
@@ -747,7 +766,12 @@ impl<'a> Run<'a> {
 
     /// Replaces every story seen more than once by its merged form, deletes the stories no
     /// file holds any more, and counts what happened to the entries.
-    fn finish_stories(&self, affected: &HashSet<String>, outcome: &mut Outcome) -> Result<()> {
+    fn finish_stories(
+        &self,
+        affected: &HashSet<String>,
+        before: &HashMap<String, Committed>,
+        outcome: &mut Outcome,
+    ) -> Result<()> {
         let mut stories = lock(&self.stories);
         let repeated = stories.take_repeated();
 
@@ -798,13 +822,12 @@ impl<'a> Run<'a> {
         }
 
         // Counting: compare with the commit.
-        let before = self.manifest.entry_hashes(affected.iter().map(String::as_str))?;
         for id in affected {
             let after = stories.first(id).map(|f| f.document);
-            match (before.get(id), after) {
+            match (before.get(id).map(|c| c.hash), after) {
                 (None, Some(_)) => outcome.entries.added += 1,
                 (Some(_), None) => outcome.entries.removed += 1,
-                (Some(a), Some(b)) if *a != b => outcome.entries.updated += 1,
+                (Some(a), Some(b)) if a != b => outcome.entries.updated += 1,
                 _ => {}
             }
         }
