@@ -289,3 +289,19 @@ fn bbc_files_hold_2125_distinct_articles() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(t.search_json(&["the", "--limit", "1"]).1["total"], 2125);
 }
+
+#[test]
+fn an_index_inside_the_folder_it_indexes_is_left_out() {
+    let t = TestDir::new();
+    let mut n = Newsroom::new(7);
+    write_pages(&t, &corpus(&mut n, 4));
+    age_all(&t.corpus());
+    let nested = t.corpus().join("idx");
+    let run = || newsdex().arg("index").arg(t.corpus()).arg("--index").arg(&nested).output().unwrap();
+    let first = run();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let second = run();
+    let err = stderr(&second);
+    assert!(!err.contains("newsdex: skipped") && err.contains("is up to date"), "{err}");
+    assert_eq!(counts(&err, "files"), "files: 0 added, 0 updated, 0 removed, 4 unchanged");
+}

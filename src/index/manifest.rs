@@ -103,11 +103,6 @@ impl Manifest {
         self.files.keys().map(String::as_str)
     }
 
-    /// Number of file records.
-    pub fn file_count(&self) -> usize {
-        self.files.len()
-    }
-
     /// Number of entries in the commit.
     pub fn entry_count(&self) -> usize {
         self.entries

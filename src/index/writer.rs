@@ -250,8 +250,14 @@ impl Writer {
             self.reader.reload().map_err(|e| damaged_or(&self.path, e))?;
             Manifest::load(self.reader.searcher(), self.fields)?
         };
-        let (found, walk_problems) = scan(corpus_dir);
+        let (mut found, walk_problems) = scan(corpus_dir);
+        if let Some(inside) = nested_index(corpus_dir, &self.path) {
+            // An index kept inside the folder it indexes is not news.
+            found.retain(|f| !f.path.starts_with(&inside));
+        }
         progress.files_found(found.len() + walk_problems.len());
+        let real_paths: HashMap<Arc<str>, Arc<Path>> =
+            found.iter().map(|f| (f.shown.clone(), f.path.clone())).collect();
         let mut plan = Plan::new(found, &manifest);
         let deferred = match options.max_files {
             Some(max) if plan.read.len() > max => plan.read.split_off(max).len(),
@@ -264,8 +270,17 @@ impl Writer {
             progress.problem(p, true);
             summary.skipped.push(p.into());
         }
-        let run = Run::new(&self.writer, &self.fields, &manifest, &self.read, progress, options.stop.as_deref());
-        let outcome = run.execute(plan)?;
+        let stop = options.stop.as_deref();
+        let run = Run::new(&self.writer, &self.fields, &manifest, &self.read, progress, stop, real_paths);
+        let outcome = match run.execute(plan) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                // Nothing of a failed run may reach a later commit (in `--watch`).
+                self.writer.rollback().map_err(|e| damaged_or(&self.path, e))?;
+                self.fresh = false;
+                return Err(e);
+            }
+        };
         summary.deferred += outcome.stopped;
         let touched = outcome.touched;
         outcome.fill(&mut summary, &manifest)?;
@@ -318,6 +333,14 @@ fn scan(corpus_dir: &Path) -> (Vec<Found>, Vec<Problem>) {
         })
         .collect();
     (found, problems)
+}
+
+/// The index folder as the walk of `corpus_dir` would name it, when it lies inside it.
+fn nested_index(corpus_dir: &Path, index_dir: &Path) -> Option<PathBuf> {
+    let corpus = corpus_dir.canonicalize().ok()?;
+    let index = index_dir.canonicalize().ok()?;
+    let inside = index.strip_prefix(&corpus).ok()?;
+    Some(corpus_dir.join(inside))
 }
 
 fn nanos_since_epoch(t: SystemTime) -> i64 {
@@ -399,6 +422,8 @@ struct Run<'a> {
     replacing: bool,
     stories: Mutex<Stories>,
     failure: Mutex<Option<Error>>,
+    /// The files found, by the name records use (which is lossy for names that are not UTF-8).
+    real_paths: HashMap<Arc<str>, Arc<Path>>,
 }
 
 /// What a run did, before counting.
@@ -446,6 +471,7 @@ impl<'a> Run<'a> {
         read: &'a ReadOptions,
         progress: &'a dyn Progress,
         stop: Option<&'a AtomicBool>,
+        real_paths: HashMap<Arc<str>, Arc<Path>>,
     ) -> Run<'a> {
         Run {
             writer,
@@ -457,6 +483,7 @@ impl<'a> Run<'a> {
             replacing: !manifest.is_empty(),
             stories: Mutex::new(Stories::default()),
             failure: Mutex::new(None),
+            real_paths,
         }
     }
 
@@ -508,8 +535,9 @@ impl<'a> Run<'a> {
             self.count(&mut outcome, job.previous.is_some(), result);
         }
 
-        // Every story those files touched: its other holders are read for their copies.
-        {
+        // Every story those files touched: its other holders are read for their copies. (An
+        // empty index has no other holders, and nothing to compare with.)
+        if self.replacing {
             let stories = lock(&self.stories);
             affected.extend(stories.ids().map(str::to_string));
         }
@@ -734,7 +762,11 @@ impl<'a> Run<'a> {
                     let wanted: HashSet<String> = ids.into_iter().collect();
                     let state = self.manifest.get(&path).copied();
                     let found = restat(Found {
-                        path: PathBuf::from(&path).into(),
+                        path: self
+                            .real_paths
+                            .get(path.as_str())
+                            .cloned()
+                            .unwrap_or_else(|| PathBuf::from(&path).into()),
                         shown: path.as_str().into(),
                         size: state.map_or(0, |s| s.size),
                         mtime: None,
@@ -822,6 +854,10 @@ impl<'a> Run<'a> {
         }
 
         // Counting: compare with the commit.
+        if !self.replacing {
+            outcome.entries.added = stories.len();
+            return Ok(());
+        }
         for id in affected {
             let after = stories.first(id).map(|f| f.document);
             match (before.get(id).map(|c| c.hash), after) {
