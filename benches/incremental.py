@@ -4,7 +4,12 @@ peak memory of `newsdex index`, with SQLite FTS5 building the same entries in th
 the peer (the machine is shared: figures are meaningful as ratios).
 
 Usage:
-  benches/incremental.py --corpus DIR --newsdex BIN [--work DIR] [--changed 0.01] [--report FILE]
+  benches/incremental.py --corpus DIR --newsdex BIN [--tantivy BIN] [--work DIR] [--changed 0.01]
+                         [--report FILE]
+
+With --tantivy (a tantivy-cli binary), tantivy-cli builds the same entries too, with the same
+kind of schema (title and body with positions and English stemming, date, sources) and two
+indexing threads, as a second peer.
 
 DIR holds pages/ and entries.ndjson as written by ../shared/bench/gen_corpus.py. The pages are
 not modified: the runs work on a copy made of hard links, and changed files are written anew
@@ -51,6 +56,40 @@ def fts5_build(entries_path, db_path):
     db.close()
 
 
+def tantivy_build(binary, entries_path, work):
+    """The second peer: tantivy-cli indexing the entries. Returns (wall, peak RSS)."""
+    docs = os.path.join(work, "tantivy-docs.ndjson")
+    with open(entries_path, encoding="utf-8") as src, open(docs, "w", encoding="utf-8") as out:
+        for line in src:
+            if line.strip():
+                e = json.loads(line)
+                out.write(json.dumps({"title": e["title"], "body": e["body"], "date": e["date"] + "T00:00:00Z",
+                                      "sources": e["sources"]}, ensure_ascii=False) + "\n")
+    text = {"indexing": {"record": "position", "fieldnorms": True, "tokenizer": "en_stem"}, "stored": True}
+    meta = {
+        "index_settings": {"docstore_compression": "lz4"},
+        "segments": [],
+        "opstamp": 0,
+        "schema": [
+            {"name": "title", "type": "text", "options": text},
+            {"name": "body", "type": "text", "options": text},
+            {"name": "date", "type": "date", "options": {
+                "indexed": False, "fieldnorms": False, "fast": True, "stored": True, "precision": "seconds"}},
+            {"name": "sources", "type": "text", "options": {
+                "indexing": {"record": "basic", "fieldnorms": False, "tokenizer": "raw"}, "stored": True}},
+        ],
+    }
+    index = os.path.join(work, "tantivy-index")
+    shutil.rmtree(index, ignore_errors=True)
+    os.makedirs(index)
+    with open(os.path.join(index, "meta.json"), "w") as f:
+        json.dump(meta, f)
+    wall, rss, _ = measured([binary, "index", "-i", index, "-t", "2", "-f", docs])
+    os.remove(docs)
+    shutil.rmtree(index, ignore_errors=True)
+    return wall, rss
+
+
 def files_under(root):
     return sorted(os.path.join(r, n) for r, _, names in os.walk(root) for n in names)
 
@@ -67,6 +106,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--newsdex", required=True)
+    ap.add_argument("--tantivy")
     ap.add_argument("--work")
     ap.add_argument("--changed", type=float, default=0.01, help="share of files changed between runs")
     ap.add_argument("--report")
@@ -103,6 +143,10 @@ def main():
                                      "--fts5-build", os.path.join(args.corpus, "entries.ndjson"),
                                      os.path.join(work, "fts5.db")])
     log("FTS5: %.1f s" % fts_wall)
+    os.remove(os.path.join(work, "fts5.db"))
+    tv = tantivy_build(args.tantivy, os.path.join(args.corpus, "entries.ndjson"), work) if args.tantivy else None
+    if tv:
+        log("tantivy-cli: %.1f s" % tv[0])
 
     wall, rss, line = measured(index_cmd)
     rows.append(("re-run, nothing changed", wall, rss, line))
@@ -133,8 +177,11 @@ def main():
     for name, wall, rss, _ in rows:
         out.append("| %s | %.2f | %.1f%% | %.0f |" % (name, wall, 100 * wall / full, rss / 2**20))
     out.append("| *peer: SQLite FTS5 building the same entries from NDJSON* | %.2f | | %.0f |" % (fts_wall, fts_rss / 2**20))
+    if tv:
+        out.append("| *peer: tantivy-cli building the same entries from NDJSON* | %.2f | | %.0f |" % (tv[0], tv[1] / 2**20))
     out.append("")
-    out.append("Full build: %.0f entries/s, %.2f× FTS5's speed measured in the same run." % (entries / full, fts_wall / full))
+    out.append("Full build: %.0f entries/s, %.2f× FTS5's speed%s measured in the same run." % (
+        entries / full, fts_wall / full, " and %.2f× tantivy-cli's" % (tv[0] / full) if tv else ""))
     out.append("")
     out.append("Summary lines:")
     out.append("")

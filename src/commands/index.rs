@@ -49,6 +49,7 @@ fn run_watch(args: &IndexArgs, options: &BuildOptions, report: &StderrReport) ->
         }
     })
     .map_err(|e| Error::Usage(format!("cannot watch for Ctrl-C: {e}")))?;
+    let mut announced = false;
     let mut on_event = |event: WatchEvent<'_>| match event {
         WatchEvent::Synced(summary) => {
             report.finish();
@@ -59,7 +60,11 @@ fn run_watch(args: &IndexArgs, options: &BuildOptions, report: &StderrReport) ->
                 }
             }
         }
-        WatchEvent::Watching => eprintln!("newsdex: watching {} for changes (Ctrl-C to stop)", args.dir.display()),
+        WatchEvent::Watching if !announced => {
+            announced = true;
+            eprintln!("newsdex: watching {} for changes (Ctrl-C to stop)", args.dir.display());
+        }
+        WatchEvent::Watching => {}
     };
     watch(&args.dir, &args.index, options, &WatchOptions::default(), stop, report, &mut on_event)?;
     eprintln!("newsdex: stopped watching; the index is committed");
