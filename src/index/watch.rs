@@ -62,11 +62,7 @@ pub fn watch(
 
     // Watch before the first run, so that nothing changing during it is missed.
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event| {
-        let _ = tx.send(event);
-    })
-    .map_err(|e| notify_error(corpus_dir, e))?;
-    watcher.watch(corpus_dir, RecursiveMode::Recursive).map_err(|e| notify_error(corpus_dir, e))?;
+    let watcher = start_watcher(corpus_dir, tx)?;
     let ignored = index_dir.canonicalize().unwrap_or_else(|_| index_dir.to_path_buf());
 
     let runs = SyncOptions { max_files: Some(watch.batch_files.max(1)), stop: Some(stop.clone()) };
@@ -142,6 +138,31 @@ fn relevant(event: &notify::Result<notify::Event>, ignored: &Path) -> bool {
 fn inside(path: &Path, dir: &Path) -> bool {
     let path: PathBuf = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     path.starts_with(dir)
+}
+
+type Events = mpsc::Sender<notify::Result<notify::Event>>;
+
+/// The operating system's notifications; when they cannot watch the folder (too many
+/// folders for inotify, a network file system), polling every two seconds.
+fn start_watcher(corpus_dir: &Path, tx: Events) -> Result<Box<dyn Watcher>> {
+    let native = tx.clone();
+    let native = notify::recommended_watcher(move |event| {
+        let _ = native.send(event);
+    })
+    .and_then(|mut w| w.watch(corpus_dir, RecursiveMode::Recursive).map(|()| w));
+    if let Ok(watcher) = native {
+        return Ok(Box::new(watcher));
+    }
+    let config = notify::Config::default().with_poll_interval(Duration::from_secs(2));
+    let mut poll = notify::PollWatcher::new(
+        move |event| {
+            let _ = tx.send(event);
+        },
+        config,
+    )
+    .map_err(|e| notify_error(corpus_dir, e))?;
+    poll.watch(corpus_dir, RecursiveMode::Recursive).map_err(|e| notify_error(corpus_dir, e))?;
+    Ok(Box::new(poll))
 }
 
 fn notify_error(corpus_dir: &Path, e: notify::Error) -> Error {
