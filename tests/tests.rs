@@ -4,6 +4,9 @@ mod util;
 
 mod core_extract;
 mod core_search;
+mod index_crash;
+mod index_incremental;
+mod index_watch;
 mod ingest_bad_input;
 mod ingest_formats;
 mod ingest_layouts;

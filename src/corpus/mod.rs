@@ -134,6 +134,13 @@ impl Default for ReadOptions {
 
 /// Reads one file into entries, or says why it cannot be read as news.
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<FileEntries, Problem> {
+    let bytes = read_bytes(path, options)?;
+    parse_file(path, &bytes)
+}
+
+/// Reads the bytes of one file, or says why it cannot be read as news (a non-news extension,
+/// missing, not a regular file, over the size limit).
+pub fn read_bytes(path: &Path, options: &ReadOptions) -> Result<Vec<u8>, Problem> {
     let shown = display_path(path);
     if let Some(kind) = not_news_extension(path) {
         return Err(Problem::new(&shown, format!("not a news format ({kind})")));
@@ -152,8 +159,13 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> Result<FileEntries, Prob
             ),
         ));
     }
-    let bytes = fs::read(path).map_err(|e| Problem::new(&shown, format!("cannot read: {}", io_reason(&e))))?;
-    let mut read = parse_bytes(&shown, &bytes)?;
+    fs::read(path).map_err(|e| Problem::new(&shown, format!("cannot read: {}", io_reason(&e))))
+}
+
+/// Parses the bytes read from `path` into entries; a file name that is not UTF-8 is said so.
+pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<FileEntries, Problem> {
+    let shown = display_path(path);
+    let mut read = parse_bytes(&shown, bytes)?;
     if path.to_str().is_none() {
         read.warnings.insert(0, Problem::new(&shown, "file name is not valid UTF-8; its bad bytes are shown as \\xNN"));
     }

@@ -11,11 +11,15 @@
 //!   phrases such as `"war on terror"` stay exact.
 //!
 //! The analyzers built on it lower-case, fold diacritics to ASCII (`Milanović` →
-//! `milanovic`) and, for [`NEWS`], stem English words (`troops` → `troop`).
+//! `milanovic`) and, for [`NEWS`], stem English words (`troops` → `troop`). [`Normalize`]
+//! remembers the results for frequent words, because news vocabulary repeats and stemming
+//! would otherwise be the costliest part of indexing.
+
+use std::hash::BuildHasher;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
-    TokenStream, Tokenizer, TokenizerManager,
+    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// Analyzer of title and body: words, lower-cased, folded and stemmed.
@@ -32,9 +36,7 @@ const MAX_TOKEN_BYTES: usize = 64;
 pub fn news() -> TextAnalyzer {
     TextAnalyzer::builder(NewsTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(Normalize::new(true))
         .build()
 }
 
@@ -42,9 +44,173 @@ pub fn news() -> TextAnalyzer {
 pub fn news_unstemmed() -> TextAnalyzer {
     TextAnalyzer::builder(NewsTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+        .filter(Normalize::new(false))
         .build()
+}
+
+/// What [`Normalize`] does to one word: lower-case, fold to ASCII, and stem when asked.
+fn normalizer(stem: bool) -> TextAnalyzer {
+    let lower = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter);
+    if stem {
+        lower.filter(Stemmer::new(Language::English)).build()
+    } else {
+        lower.build()
+    }
+}
+
+/// A token filter that lower-cases, folds and (optionally) stems each word, remembering
+/// recent results in a small [`WordCache`].
+#[derive(Clone)]
+pub struct Normalize {
+    stem: bool,
+}
+
+impl Normalize {
+    /// The filter; `stem` adds English stemming.
+    pub fn new(stem: bool) -> Normalize {
+        Normalize { stem }
+    }
+}
+
+impl TokenFilter for Normalize {
+    type Tokenizer<T: Tokenizer> = NormalizeFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> NormalizeFilter<T> {
+        NormalizeFilter { tokenizer, stem: self.stem, word: normalizer(self.stem), cache: WordCache::new() }
+    }
+}
+
+/// [`Normalize`] applied to a tokenizer.
+pub struct NormalizeFilter<T> {
+    tokenizer: T,
+    stem: bool,
+    word: TextAnalyzer,
+    cache: WordCache,
+}
+
+impl<T: Clone> Clone for NormalizeFilter<T> {
+    /// A copy starts with an empty cache (analyzers are cloned for each indexing thread).
+    fn clone(&self) -> Self {
+        NormalizeFilter {
+            tokenizer: self.tokenizer.clone(),
+            stem: self.stem,
+            word: normalizer(self.stem),
+            cache: WordCache::new(),
+        }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for NormalizeFilter<T> {
+    type TokenStream<'a> = NormalizeStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        NormalizeStream { tail: self.tokenizer.token_stream(text), word: &mut self.word, cache: &mut self.cache }
+    }
+}
+
+/// The token stream of [`NormalizeFilter`].
+pub struct NormalizeStream<'a, T> {
+    tail: T,
+    word: &'a mut TextAnalyzer,
+    cache: &'a mut WordCache,
+}
+
+impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        let slot = self.cache.slot(&token.text);
+        if let Some(done) = slot.and_then(|i| self.cache.get(i, &token.text)) {
+            token.text.clear();
+            token.text.push_str(done);
+            return true;
+        }
+        let mut done = String::new();
+        let mut stream = self.word.token_stream(&token.text);
+        if let Some(t) = stream.next() {
+            done.push_str(&t.text);
+        }
+        drop(stream);
+        if let Some(i) = slot {
+            self.cache.put(i, &token.text, &done);
+        }
+        token.text = done;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// Longest word (in bytes) a [`WordCache`] slot holds; longer words are rare and always
+/// normalised afresh.
+const CACHED_WORD_BYTES: usize = 31;
+/// Slots of a [`WordCache`]: enough for the words that make up most of any news text, few
+/// enough to stay in the processor's cache (64 bytes each).
+const CACHE_SLOTS: usize = 1 << 15;
+
+/// A direct-mapped cache of normalised words: each word has one slot, chosen by its hash,
+/// holding the word and its normalised form inline (no pointers to chase). A word whose
+/// slot is taken by another simply replaces it.
+struct WordCache {
+    slots: Box<[CachedWord]>,
+    hasher: foldhash::fast::FixedState,
+}
+
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct CachedWord {
+    raw_len: u8,
+    done_len: u8,
+    raw: [u8; CACHED_WORD_BYTES],
+    done: [u8; CACHED_WORD_BYTES],
+}
+
+const EMPTY_WORD: CachedWord =
+    CachedWord { raw_len: 0, done_len: 0, raw: [0; CACHED_WORD_BYTES], done: [0; CACHED_WORD_BYTES] };
+
+impl WordCache {
+    fn new() -> WordCache {
+        WordCache {
+            slots: vec![EMPTY_WORD; CACHE_SLOTS].into_boxed_slice(),
+            hasher: foldhash::fast::FixedState::default(),
+        }
+    }
+
+    /// The slot of a word that fits one (`None` for long words and the empty word).
+    fn slot(&self, word: &str) -> Option<usize> {
+        if word.is_empty() || word.len() > CACHED_WORD_BYTES {
+            return None;
+        }
+        Some(self.hasher.hash_one(word.as_bytes()) as usize & (CACHE_SLOTS - 1))
+    }
+
+    fn get(&self, slot: usize, word: &str) -> Option<&str> {
+        let cached = &self.slots[slot];
+        let raw = cached.raw.get(..usize::from(cached.raw_len))?;
+        if raw != word.as_bytes() {
+            return None;
+        }
+        std::str::from_utf8(cached.done.get(..usize::from(cached.done_len))?).ok()
+    }
+
+    fn put(&mut self, slot: usize, word: &str, done: &str) {
+        if done.len() > CACHED_WORD_BYTES || word.len() > CACHED_WORD_BYTES {
+            return;
+        }
+        let cached = &mut self.slots[slot];
+        cached.raw[..word.len()].copy_from_slice(word.as_bytes());
+        cached.raw_len = word.len() as u8;
+        cached.done[..done.len()].copy_from_slice(done.as_bytes());
+        cached.done_len = done.len() as u8;
+    }
 }
 
 /// The analyzer for keyword fields: the whole value, lower-cased.
@@ -183,6 +349,27 @@ mod tests {
         assert_eq!(words("Putin’s war, don't"), ["putin", "war", "dont"]);
         assert_eq!(words("soldiers' pay"), ["soldier", "pay"]);
         assert_eq!(words("Protests"), words("protest"));
+    }
+
+    #[test]
+    fn remembered_words_come_out_as_the_plain_chain_makes_them() {
+        let mut plain = TextAnalyzer::builder(NewsTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let text = "Troops, TROOPS and troops' Milanović Ærø naïve résumés running ran runs 10,000 Straße İstanbul ß";
+        let mut cached = news();
+        for _ in 0..3 {
+            assert_eq!(terms(&mut cached, text), terms(&mut plain, text));
+        }
+        let mut twin = cached.clone();
+        assert_eq!(terms(&mut twin, text), terms(&mut plain, text));
+        // More distinct words than the cache has slots: words evict each other.
+        let many: String = (0..40_000).map(|i| format!("x{i}ings r{}ed ", i % 977)).collect();
+        assert_eq!(terms(&mut cached, &many), terms(&mut plain, &many));
+        assert_eq!(terms(&mut cached, &many), terms(&mut plain, &many));
     }
 
     #[test]
