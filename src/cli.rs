@@ -75,7 +75,9 @@ pub struct IndexArgs {
     #[arg(long, value_name = "PATH", default_value = newsdex::index::DEFAULT_INDEX_DIR)]
     pub index: PathBuf,
 
-    /// Delete any existing index at PATH first, whatever version wrote it.
+    /// Start from an empty index, whatever version wrote the one at PATH (searches see the
+    /// old one until the new one is committed). Without it, only new, changed and vanished
+    /// files are dealt with.
     #[arg(long)]
     pub rebuild: bool,
 
@@ -102,6 +104,10 @@ pub struct IndexArgs {
     /// Indexing threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
+
+    /// Keep running: index files as they appear, change or vanish, until Ctrl-C.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,8 +6,13 @@
 //!   "October 29, 2024") or an instant in UTC (a feed says
 //!   `Tue, 29 Oct 2024 14:05:00 +0100`). Written as `YYYY-MM-DD` or as RFC 3339 with `Z`.
 //! - Dates printed in news text, read by [`parse_text_date`]: `October 29, 2024`,
-//!   `Oct. 29, 2024`, `Sunday, June 23, 2019`, `29 October 2024`, `29.10.2024`,
-//!   `2024-10-29`, RFC 2822 and RFC 3339 (offsets are converted to UTC).
+//!   `Oct. 29, 2024`, `Sunday, June 23, 2019`, `29 October 2024`, `29. Oktober 2024`,
+//!   `29.10.2024`, `2024-10-29`, RFC 2822 (`Tue, 29 Oct 2024 14:05:00 +0100`, also with
+//!   named zones such as `EST`), RFC 3339, and a day with a time of day and zone in either
+//!   order (`17:14 Greenwich Mean Time 31 January 2020`, `October 29, 2024, 14:05 CET`).
+//!   Offsets are converted to UTC. Live-blog time stamps (`17:05The ...`) are read by
+//!   [`clock_prefix`] and placed on a day by [`EntryDate::at_local_time`]; zone names by
+//!   [`zone_offset_minutes`].
 //! - [`DateSpan`]: a bound typed by a user (`--from`, `--to`, `date:` in a query):
 //!   `2024`, `2024-10`, `2024-10-28` or an RFC 3339 timestamp, each covering the whole
 //!   year, month, day or second it names. [`DateRange`] joins two of them into the
@@ -50,15 +55,22 @@ impl EntryDate {
 
     /// The instant `hour:minute` UTC on this date's day (live-blog time stamps).
     pub fn at_time(&self, hour: u32, minute: u32) -> Option<EntryDate> {
+        self.at_local_time(hour, minute, 0)
+    }
+
+    /// The instant `hour:minute` on this date's day in a zone `offset_minutes` east of UTC,
+    /// held in UTC.
+    pub fn at_local_time(&self, hour: u32, minute: u32, offset_minutes: i32) -> Option<EntryDate> {
         let time = NaiveTime::from_hms_opt(hour, minute, 0)?;
-        Some(EntryDate::Instant(self.day().and_time(time).and_utc()))
+        let local = self.day().and_time(time).and_utc();
+        Some(EntryDate::Instant(local - Duration::minutes(offset_minutes.into())))
     }
 }
 
 impl fmt::Display for EntryDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EntryDate::Day(day) => write!(f, "{}", day.format("%Y-%m-%d")),
+            EntryDate::Day(day) => write!(f, "{:04}-{:02}-{:02}", day.year(), day.month(), day.day()),
             EntryDate::Instant(t) => f.write_str(&t.to_rfc3339_opts(SecondsFormat::Secs, true)),
         }
     }
@@ -435,7 +447,7 @@ pub fn format_instant(t: DateTime<Utc>) -> String {
 /// one date; see the module doc for the forms understood.
 pub fn parse_text_date(text: &str) -> Option<EntryDate> {
     let s = text.trim().trim_end_matches(['.', ',']).trim();
-    if s.is_empty() || s.len() > 64 {
+    if s.is_empty() || s.len() > 80 || !could_be_date(s) {
         return None;
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -447,19 +459,38 @@ pub fn parse_text_date(text: &str) -> Option<EntryDate> {
     if let Some(t) = parse_rfc2822_named_zone(s) {
         return Some(EntryDate::Instant(t));
     }
-    for form in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, form) {
-            return Some(EntryDate::Instant(t.and_utc()));
-        }
-    }
-    for form in ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d"] {
-        if let Ok(d) = NaiveDate::parse_from_str(s, form) {
-            if (1000..=9999).contains(&d.year()) {
-                return Some(EntryDate::Day(d));
+    if s.len() >= 16 && s.as_bytes()[4] == b'-' {
+        for form in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+            if let Ok(t) = NaiveDateTime::parse_from_str(s, form) {
+                return Some(EntryDate::Instant(t.and_utc()));
             }
         }
     }
-    parse_worded_date(s).map(EntryDate::Day)
+    if let Some(d) = parse_numeric_date(s) {
+        return Some(EntryDate::Day(d));
+    }
+    parse_worded_date(s).map(EntryDate::Day).or_else(|| parse_date_with_clock(s))
+}
+
+/// A cheap test that rejects most text before any parser runs: every form holds a digit and
+/// starts with a digit, a month or a weekday.
+fn could_be_date(s: &str) -> bool {
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let first = s.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    first.bytes().next().is_some_and(|b| b.is_ascii_digit()) || month_number(first).is_some() || is_weekday(first)
+}
+
+/// `2024-10-29`, `2024/10/29`, `29.10.2024`, `20241029`.
+fn parse_numeric_date(s: &str) -> Option<NaiveDate> {
+    if !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'/' | b'.')) {
+        return None;
+    }
+    ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d"]
+        .iter()
+        .filter_map(|form| NaiveDate::parse_from_str(s, form).ok())
+        .find(|d| (1000..=9999).contains(&d.year()))
 }
 
 /// A US-style numeric date, month first: `01/04/63`, `1/4/1963`, `08/30 63` (a space may
@@ -482,32 +513,164 @@ pub fn parse_month_day_year(text: &str) -> Option<NaiveDate> {
 /// RFC 2822 dates with a named zone chrono does not know (`EST`, `CET`, `UTC`) or none.
 fn parse_rfc2822_named_zone(s: &str) -> Option<DateTime<Utc>> {
     let (rest, zone) = s.rsplit_once(' ')?;
-    let offset_hours = match zone.to_ascii_uppercase().as_str() {
-        "UTC" | "GMT" | "UT" | "Z" => 0,
-        "CET" | "BST" => 1,
-        "CEST" | "EET" => 2,
-        "EEST" | "MSK" => 3,
-        "EDT" => -4,
-        "EST" | "CDT" => -5,
-        "CST" => -6,
-        "MST" => -7,
-        "PST" => -8,
-        "PDT" => -7,
-        _ => return None,
-    };
+    if !zone.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let offset = zone_offset_minutes(zone)?;
     let rest = rest.split_once(", ").map_or(rest, |(_, r)| r);
     let t = NaiveDateTime::parse_from_str(rest, "%d %b %Y %H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(rest, "%d %b %Y %H:%M"))
         .ok()?;
-    Some(t.and_utc() - Duration::hours(offset_hours))
+    Some(t.and_utc() - Duration::minutes(offset.into()))
 }
 
-/// The month a (possibly abbreviated) English month name names.
-pub fn month_number(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
-    if w.len() < 3 {
+/// The offset from UTC, in minutes, of a time zone as news pages name it: `UTC`, `GMT`,
+/// `CET`, `Greenwich Mean Time`, `British Summer Time`, `UTC+2`, `GMT-05:00`,
+/// `Coordinated Universal Time (UTC/GMT)`. `None` for names it does not know.
+pub fn zone_offset_minutes(name: &str) -> Option<i32> {
+    let words: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '/' | ','))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let first = words.first()?;
+    if let Some(offset) = explicit_offset(first) {
+        return Some(offset);
+    }
+    const LONG: &[(&str, i32)] = &[
+        ("GREENWICH MEAN TIME", 0),
+        ("COORDINATED UNIVERSAL TIME", 0),
+        ("UNIVERSAL TIME", 0),
+        ("BRITISH SUMMER TIME", 60),
+        ("CENTRAL EUROPEAN SUMMER TIME", 120),
+        ("CENTRAL EUROPEAN TIME", 60),
+        ("EASTERN EUROPEAN SUMMER TIME", 180),
+        ("EASTERN EUROPEAN TIME", 120),
+        ("MOSCOW TIME", 180),
+        ("EASTERN STANDARD TIME", -300),
+        ("EASTERN DAYLIGHT TIME", -240),
+        ("CENTRAL STANDARD TIME", -360),
+        ("CENTRAL DAYLIGHT TIME", -300),
+        ("PACIFIC STANDARD TIME", -480),
+        ("PACIFIC DAYLIGHT TIME", -420),
+    ];
+    let joined = words.join(" ");
+    if let Some(&(_, offset)) = LONG.iter().find(|(long, _)| joined.starts_with(long)) {
+        return Some(offset);
+    }
+    let offset = match first.as_str() {
+        "UTC" | "GMT" | "UT" | "Z" => 0,
+        "CET" | "BST" | "WAT" => 60,
+        "CEST" | "EET" | "SAST" => 120,
+        "EEST" | "MSK" => 180,
+        "IST" => 330,
+        "JST" | "KST" => 540,
+        "AEST" => 600,
+        "AEDT" => 660,
+        "EDT" => -240,
+        "EST" | "CDT" => -300,
+        "CST" | "MDT" => -360,
+        "MST" | "PDT" => -420,
+        "PST" => -480,
+        _ => return None,
+    };
+    Some(offset)
+}
+
+/// `UTC+2`, `GMT-05:00`, `UTC+0530`.
+fn explicit_offset(word: &str) -> Option<i32> {
+    let rest = word.strip_prefix("UTC").or_else(|| word.strip_prefix("GMT"))?;
+    let sign = match rest.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = rest[1..].chars().filter(|c| *c != ':').collect();
+    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    let (hours, minutes) = if digits.len() <= 2 { (&digits[..], "0") } else { digits.split_at(digits.len() - 2) };
+    let (hours, minutes): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    (hours <= 14 && minutes < 60).then_some(sign * (hours * 60 + minutes))
+}
+
+/// A time of day at the start of a live-blog paragraph: `17:05 The...`, `17:05The...` (glued),
+/// `9:30 UTC - The...`. Returns the hour, the minute and the text after the time (any zone
+/// name and separator removed; empty when the time stands alone).
+pub fn clock_prefix(text: &str) -> Option<(u32, u32, &str)> {
+    let b = text.as_bytes();
+    let hour_len = match b {
+        [h1, h2, b':', ..] if h1.is_ascii_digit() && h2.is_ascii_digit() => 2,
+        [h, b':', ..] if h.is_ascii_digit() => 1,
+        _ => return None,
+    };
+    let minutes = b.get(hour_len + 1..hour_len + 3)?;
+    if !minutes.iter().all(u8::is_ascii_digit) || b.get(hour_len + 3).is_some_and(|c| c.is_ascii_digit() || *c == b':')
+    {
+        return None;
+    }
+    let hour: u32 = text[..hour_len].parse().ok()?;
+    let minute: u32 = text[hour_len + 1..hour_len + 3].parse().ok()?;
+    if hour > 23 || minute > 59 {
+        return None;
+    }
+    let mut rest = text[hour_len + 3..].trim_start();
+    for zone in ["UTC", "GMT", "CET", "CEST"] {
+        if let Some(r) = rest.strip_prefix(zone) {
+            if r.is_empty() || !r.starts_with(|c: char| c.is_alphanumeric()) {
+                rest = r.trim_start();
+            }
+        }
+    }
+    let rest = rest.trim_start_matches(['-', '–', '—', '|', ':', '+']).trim_start();
+    Some((hour, minute, rest))
+}
+
+/// `HH:MM` or `HH:MM:SS`, nothing else.
+fn clock(word: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = word.split(':');
+    let mut next = |max: u32| -> Option<u32> {
+        let p = parts.next()?;
+        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+            .filter(|v| *v <= max)
+    };
+    let (h, m) = (next(23)?, next(59)?);
+    let s = match parts.next() {
+        None => 0,
+        Some(p) if p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()) => p.parse().ok().filter(|v| *v <= 59)?,
+        Some(_) => return None,
+    };
+    (parts.next().is_none() && word.len() >= 4).then_some((h, m, s))
+}
+
+/// A date with a time of day and an optional zone, in either order:
+/// `17:14 Greenwich Mean Time 31 January 2020`, `October 29, 2024, 14:05 CET`,
+/// `29.10.2024 14:05`. An unknown zone name makes it not a date.
+fn parse_date_with_clock(s: &str) -> Option<EntryDate> {
+    let words: Vec<&str> = s.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    let at = words.iter().position(|w| clock(w).is_some())?;
+    let (h, m, sec) = clock(words[at])?;
+    let is_date_word = |w: &&str| {
+        let w = w.trim_end_matches('.');
+        w.bytes().next().is_some_and(|b| b.is_ascii_digit()) || month_number(w).is_some() || is_weekday(w)
+    };
+    // The zone is the run of non-date words right after the clock.
+    let zone_end = at + 1 + words[at + 1..].iter().take_while(|w| !is_date_word(w)).count();
+    let zone = words[at + 1..zone_end].join(" ");
+    let offset = if zone.is_empty() { 0 } else { zone_offset_minutes(&zone)? };
+    let date_words: Vec<&str> = words[..at].iter().chain(&words[zone_end..]).copied().collect();
+    let day = match date_words.as_slice() {
+        [one] => parse_numeric_date(one)?,
+        many => parse_worded_date(&many.join(" "))?,
+    };
+    let t = day.and_time(NaiveTime::from_hms_opt(h, m, sec)?).and_utc() - Duration::minutes(offset.into());
+    Some(EntryDate::Instant(t))
+}
+
+/// The month a (possibly abbreviated) English or German month name names.
+pub fn month_number(word: &str) -> Option<u32> {
     const NAMES: [&str; 12] = [
         "january",
         "february",
@@ -522,16 +685,44 @@ pub fn month_number(word: &str) -> Option<u32> {
         "november",
         "december",
     ];
-    NAMES.iter().position(|name| name.starts_with(&w)).map(|i| i as u32 + 1)
+    const GERMAN: [&str; 12] = [
+        "januar",
+        "februar",
+        "märz",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "dezember",
+    ];
+    let w = word.trim_end_matches('.');
+    if w.len() < 3 || w.len() > 9 {
+        return None;
+    }
+    NAMES
+        .iter()
+        .position(|name| is_prefix_ignoring_case(w, name))
+        .or_else(|| GERMAN.iter().position(|name| is_prefix_ignoring_case(w, name)))
+        .map(|i| i as u32 + 1)
+}
+
+/// `word` is the start of `name` (lower case), ignoring ASCII case.
+fn is_prefix_ignoring_case(word: &str, name: &str) -> bool {
+    name.as_bytes().get(..word.len()).is_some_and(|head| head.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 fn is_weekday(word: &str) -> bool {
-    let w = word.trim_end_matches(['.', ',']).to_ascii_lowercase();
     const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-    w.len() >= 3 && DAYS.iter().any(|d| d.starts_with(&w))
+    let w = word.trim_end_matches(['.', ',']);
+    w.len() >= 3 && DAYS.iter().any(|d| is_prefix_ignoring_case(w, d))
 }
 
-/// `October 29, 2024`, `Oct. 29 2024`, `Sunday, June 23, 2019`, `29 October 2024`.
+/// `October 29, 2024`, `Oct. 29 2024`, `Sunday, June 23, 2019`, `29 October 2024`,
+/// `29. Oktober 2024`.
 fn parse_worded_date(s: &str) -> Option<NaiveDate> {
     let mut words: Vec<&str> = s.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
     if words.first().is_some_and(|w| is_weekday(w)) && words.len() > 3 {
@@ -591,6 +782,52 @@ mod tests {
         assert_eq!(t.to_string(), "2024-03-06T07:00:00Z");
         let t = parse_text_date("Wed, 06 Mar 2024 07:00:00 EST").unwrap();
         assert_eq!(t.to_string(), "2024-03-06T12:00:00Z");
+    }
+
+    #[test]
+    fn more_news_forms() {
+        assert_eq!(parse_text_date("29. Oktober 2024"), Some(day(2024, 10, 29)));
+        assert_eq!(parse_text_date("Tuesday 29 October 2024"), Some(day(2024, 10, 29)));
+        assert_eq!(parse_text_date("October 3rd, 2024"), Some(day(2024, 10, 3)));
+        assert_eq!(parse_text_date("2024/10/29"), Some(day(2024, 10, 29)));
+        let t = parse_text_date("17:14 Greenwich Mean Time 31 January 2020").unwrap();
+        assert_eq!(t.to_string(), "2020-01-31T17:14:00Z");
+        let t = parse_text_date("10:05 British Summer Time 3 June 2021").unwrap();
+        assert_eq!(t.to_string(), "2021-06-03T09:05:00Z");
+        let t = parse_text_date("October 29, 2024, 14:05 CET").unwrap();
+        assert_eq!(t.to_string(), "2024-10-29T13:05:00Z");
+        let t = parse_text_date("29.10.2024 14:05").unwrap();
+        assert_eq!(t.to_string(), "2024-10-29T14:05:00Z");
+        let t = parse_text_date("Tue, 5 Mar 2024 09:30 +0100").unwrap();
+        assert_eq!(t.to_string(), "2024-03-05T08:30:00Z");
+        let t = parse_text_date("2024-03-08T18:15:00.250-05:00").unwrap();
+        assert_eq!(t.to_string(), "2024-03-08T23:15:00Z");
+        for not_a_date in ["17:14 in the afternoon 31 January 2020", "Mayor 12 was elected", "14:05", "Room 101"] {
+            assert_eq!(parse_text_date(not_a_date), None, "{not_a_date}");
+        }
+    }
+
+    #[test]
+    fn zones_by_name_and_offset() {
+        assert_eq!(zone_offset_minutes("Coordinated Universal Time (UTC/GMT)"), Some(0));
+        assert_eq!(zone_offset_minutes("British Summer Time"), Some(60));
+        assert_eq!(zone_offset_minutes("UTC+2"), Some(120));
+        assert_eq!(zone_offset_minutes("GMT-05:30"), Some(-330));
+        assert_eq!(zone_offset_minutes("cest"), Some(120));
+        assert_eq!(zone_offset_minutes("Ukraine"), None);
+    }
+
+    #[test]
+    fn live_blog_clocks() {
+        assert_eq!(clock_prefix("17:05The minister said"), Some((17, 5, "The minister said")));
+        assert_eq!(clock_prefix("9:30 UTC - Talks resumed"), Some((9, 30, "Talks resumed")));
+        assert_eq!(clock_prefix("23:59"), Some((23, 59, "")));
+        assert_eq!(clock_prefix("10:30:15 was the time"), None);
+        assert_eq!(clock_prefix("25:00 hours"), None);
+        assert_eq!(clock_prefix("2024 was a year"), None);
+        let day = day(2020, 3, 17);
+        assert_eq!(day.at_time(17, 5).unwrap().to_string(), "2020-03-17T17:05:00Z");
+        assert_eq!(day.at_local_time(0, 30, 60).unwrap().to_string(), "2020-03-16T23:30:00Z");
     }
 
     #[test]

@@ -13,7 +13,9 @@
 //! - [`entry`]: the [`entry::Entry`] record every stage shares, and entry ids.
 //! - [`corpus`]: walking a folder, detecting formats, turning files into entries; problems
 //!   with a file are values naming the file and line, never a reason to stop.
-//! - [`index`]: the schema (one struct of field handles), analyzers, opening and writing.
+//! - [`index`]: the schema (one struct of field handles), analyzers, opening, and the writer
+//!   that brings an index up to date with a folder (file records, one entry per story,
+//!   crash-safe commits, `--watch`).
 //! - [`query`]: the query language and its translation into Tantivy queries.
 //! - [`search`]: running a request: hits, total, snippets, facets and timeline, "did you
 //!   mean"; one entry by id or URL; an index's statistics.

@@ -4,6 +4,13 @@ mod util;
 
 mod core_extract;
 mod core_search;
+mod index_crash;
+mod index_incremental;
+mod index_watch;
+mod ingest_bad_input;
+mod ingest_formats;
+mod ingest_layouts;
+mod ingest_real;
 mod query_analysis;
 mod query_language;
 mod query_relevance;

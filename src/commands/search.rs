@@ -68,7 +68,7 @@ fn open(explicit: Option<&Path>) -> Result<NewsIndex> {
     let corpus = Path::new(DEFAULT_CORPUS_DIR);
     if !index::exists(&path) && corpus.is_dir() {
         eprintln!("newsdex: no index at {}/ yet; building it from {}/ first", path.display(), corpus.display());
-        let summary = build(corpus, &path, &BuildOptions::default(), &StderrReport)?;
+        let summary = build(corpus, &path, &BuildOptions::default(), &StderrReport::new(false))?;
         eprintln!("newsdex: {}", summary_line(&summary, &path));
     }
     NewsIndex::open(&path)

@@ -5,8 +5,8 @@
 //! | entry field | keys |
 //! |---|---|
 //! | title | `title`, `headline`, `name` |
-//! | body | `body`, `text`, `content`, `description`, `summary`, `articleBody` |
-//! | date | `date`, `published`, `pubDate`, `datetime`, `published_at`, `publishedAt`, `datePublished`, `created_at` |
+//! | body | `body`, `text`, `content`, `description`, `summary`, `articleBody`, `content_text`, `content_html` (HTML is reduced to its text) |
+//! | date | `date`, `published`, `pubDate`, `datetime`, `published_at`, `publishedAt`, `datePublished`, `date_published`, `created_at` |
 //! | url | `url`, `link`, `href`, `permalink` |
 //! | sources | `sources`, `source`, `agency`, `agencies` |
 //! | authors | `authors`, `author`, `byline`, `creator` |
@@ -14,19 +14,31 @@
 //!
 //! A record holding a list of updates (`updates`, `entries`, `items`, `liveBlogUpdate`)
 //! yields one `update` entry per item, with the record as their page; the record's own text,
-//! if any, becomes a `summary` entry.
+//! if any, becomes a `summary` entry. A JSON Feed (`"version": "https://jsonfeed.org/..."`)
+//! yields one `article` per item.
 
 use serde_json::{Map, Value};
 
 use crate::corpus::credits::canonical_agencies;
+use crate::corpus::html::{fragment_paragraphs, looks_like_html};
 use crate::corpus::Problem;
 use crate::date::{parse_text_date, EntryDate};
 use crate::entry::{entry_id, Entry, Kind, Page};
 
 const TITLE: &[&str] = &["title", "headline", "name"];
-const BODY: &[&str] = &["body", "text", "content", "description", "summary", "articlebody"];
-const DATE: &[&str] =
-    &["date", "published", "pubdate", "datetime", "published_at", "publishedat", "datepublished", "created_at"];
+const BODY: &[&str] =
+    &["body", "text", "content", "description", "summary", "articlebody", "content_text", "content_html"];
+const DATE: &[&str] = &[
+    "date",
+    "published",
+    "pubdate",
+    "datetime",
+    "published_at",
+    "publishedat",
+    "datepublished",
+    "date_published",
+    "created_at",
+];
 const UPDATED: &[&str] = &["updated", "last_updated", "datemodified", "modified"];
 const URL: &[&str] = &["url", "link", "href", "permalink"];
 const SOURCES: &[&str] = &["sources", "source", "agency", "agencies"];
@@ -101,6 +113,7 @@ fn find<'a>(map: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
 
 fn text_of(v: &Value) -> Option<String> {
     match v {
+        Value::String(s) if looks_like_html(s) => Some(fragment_paragraphs(s).join("\n\n")).filter(|s| !s.is_empty()),
         Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
         Value::Number(n) => Some(n.to_string()),
         Value::Object(m) => find(m, &["name", "text", "value", "@value", "url", "href"]).and_then(text_of),
@@ -150,8 +163,13 @@ fn page_of(map: &Map<String, Value>) -> Option<Page> {
     })
 }
 
+/// The names in an author value: a string, an object with a `name`, or a list of either.
+pub(crate) fn names(v: &Value) -> Vec<String> {
+    authors_of(Some(v))
+}
+
 /// The entries one JSON record yields.
-fn record_entries(record: &Value, path: &str) -> Result<Vec<Entry>, String> {
+pub(crate) fn record_entries(record: &Value, path: &str) -> Result<Vec<Entry>, String> {
     let Value::Object(map) = record else {
         return Err(format!("expected an object, found {}", kind_of(record)));
     };
@@ -186,8 +204,11 @@ fn record_entries(record: &Value, path: &str) -> Result<Vec<Entry>, String> {
     };
 
     let page = Page { title: title.clone(), url: url.clone(), published: date, updated: date_of(find(map, UPDATED)) };
+    // A JSON Feed (jsonfeed.org) lists articles, not the updates of one story.
+    let is_feed = find(map, &["version"]).and_then(Value::as_str).is_some_and(|v| v.contains("jsonfeed"));
+    let item_kind = if is_feed { Kind::Article } else { Kind::Update };
     let mut entries = Vec::new();
-    if let Some(body) = body {
+    if let Some(body) = body.filter(|_| !is_feed) {
         let title = title.clone().unwrap_or_else(|| first_words(&body));
         entries.push(Entry {
             id: entry_id(url.as_deref(), &title, date.as_ref(), &body),
@@ -217,7 +238,7 @@ fn record_entries(record: &Value, path: &str) -> Result<Vec<Entry>, String> {
             id: find(m, &["id"])
                 .and_then(text_of)
                 .unwrap_or_else(|| entry_id(item_url.as_deref(), &title, item_date.as_ref(), &body)),
-            kind: Kind::Update,
+            kind: item_kind,
             title,
             body,
             date: item_date,
@@ -231,9 +252,9 @@ fn record_entries(record: &Value, path: &str) -> Result<Vec<Entry>, String> {
     Ok(entries)
 }
 
-/// A title for an untitled record: its first words, cut at a word boundary.
+/// A title for an untitled record: its first sentence, cut at a word boundary.
 fn first_words(body: &str) -> String {
-    crate::corpus::shorten(body.lines().next().unwrap_or(body), 120)
+    crate::corpus::liveblog::derived_title(body)
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -281,7 +302,7 @@ mod tests {
         let (es, _) = parse_document(text, "live.json").unwrap();
         assert_eq!(es.len(), 2);
         assert!(es.iter().all(|e| e.kind == Kind::Update && e.sources == ["dpa"]));
-        assert_eq!(es[1].title, "Power is back.");
+        assert_eq!(es[1].title, "Power is back", "an untitled update is titled with its first sentence");
         assert_eq!(es[0].page.title.as_deref(), Some("Live: storm"));
     }
 

@@ -11,7 +11,9 @@
 //!   phrases such as `"war on terror"` stay exact.
 //!
 //! The analyzers built on it lower-case, fold diacritics to ASCII (`Milanović` →
-//! `milanovic`) and, for [`NEWS`], stem English words (`troops` → `troop`).
+//! `milanovic`) and, for [`NEWS`], stem English words (`troops` → `troop`). [`Normalize`]
+//! remembers the results for frequent words, because news vocabulary repeats and stemming
+//! would otherwise be the costliest part of indexing.
 //!
 //! The fields behind exact matching (`=universe`, [`EXACT`]) record which unstemmed words a
 //! text holds, but only where stemming loses something. A word is kept when stemming
@@ -21,6 +23,7 @@
 //! [`exact_forms`]). That keeps the exact fields a fraction of the size of a full copy.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use foldhash::fast::RandomState as FastHash;
 
@@ -45,9 +48,7 @@ const MAX_TOKEN_BYTES: usize = 64;
 pub fn news() -> TextAnalyzer {
     TextAnalyzer::builder(NewsTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(CachedStemmer)
+        .filter(Normalize::new(true))
         .build()
 }
 
@@ -55,8 +56,7 @@ pub fn news() -> TextAnalyzer {
 pub fn news_unstemmed() -> TextAnalyzer {
     TextAnalyzer::builder(NewsTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+        .filter(Normalize::new(false))
         .build()
 }
 
@@ -69,7 +69,7 @@ pub fn keyword() -> TextAnalyzer {
 /// the processor's cache).
 const STEM_CACHE_SIZE: usize = 8192;
 /// Longest word the stem cache remembers, in bytes (it is kept inline, as a number).
-const CACHED_WORD_BYTES: usize = 16;
+const STEM_KEY_BYTES: usize = 16;
 /// A remembered word that is its own stem.
 const SAME: u32 = u32::MAX;
 
@@ -89,10 +89,10 @@ thread_local! {
 /// A short word as a number (tokens never hold a NUL byte, so the padding is unambiguous).
 fn cache_key(word: &str) -> Option<u128> {
     let bytes = word.as_bytes();
-    if bytes.len() > CACHED_WORD_BYTES {
+    if bytes.len() > STEM_KEY_BYTES {
         return None;
     }
-    let mut key = [0u8; CACHED_WORD_BYTES];
+    let mut key = [0u8; STEM_KEY_BYTES];
     key[..bytes.len()].copy_from_slice(bytes);
     Some(u128::from_le_bytes(key))
 }
@@ -156,49 +156,95 @@ impl WordStemmer {
     }
 }
 
-/// English stemming as a token filter, through a [`WordStemmer`].
-#[derive(Clone, Default)]
-pub struct CachedStemmer;
-
-impl TokenFilter for CachedStemmer {
-    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
-
-    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter { inner, stems: WordStemmer::default() }
+/// What [`Normalize`] does to one word: lower-case, fold to ASCII, and stem when asked.
+fn normalizer(stem: bool) -> TextAnalyzer {
+    let lower = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter);
+    if stem {
+        lower.filter(Stemmer::new(Language::English)).build()
+    } else {
+        lower.build()
     }
 }
 
-/// A tokenizer followed by [`CachedStemmer`].
+/// A token filter that lower-cases, folds and (optionally) stems each word, remembering
+/// recent results in a small [`WordCache`].
 #[derive(Clone)]
-pub struct CachedStemmerFilter<T> {
-    inner: T,
-    stems: WordStemmer,
+pub struct Normalize {
+    stem: bool,
 }
 
-impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+impl Normalize {
+    /// The filter; `stem` adds English stemming.
+    pub fn new(stem: bool) -> Normalize {
+        Normalize { stem }
+    }
+}
+
+impl TokenFilter for Normalize {
+    type Tokenizer<T: Tokenizer> = NormalizeFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> NormalizeFilter<T> {
+        NormalizeFilter { tokenizer, stem: self.stem, word: normalizer(self.stem), cache: WordCache::new() }
+    }
+}
+
+/// [`Normalize`] applied to a tokenizer.
+pub struct NormalizeFilter<T> {
+    tokenizer: T,
+    stem: bool,
+    word: TextAnalyzer,
+    cache: WordCache,
+}
+
+impl<T: Clone> Clone for NormalizeFilter<T> {
+    /// A copy starts with an empty cache (analyzers are cloned for each indexing thread).
+    fn clone(&self) -> Self {
+        NormalizeFilter {
+            tokenizer: self.tokenizer.clone(),
+            stem: self.stem,
+            word: normalizer(self.stem),
+            cache: WordCache::new(),
+        }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for NormalizeFilter<T> {
+    type TokenStream<'a> = NormalizeStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CachedStemmerStream { tail: self.inner.token_stream(text), stems: &mut self.stems }
+        NormalizeStream { tail: self.tokenizer.token_stream(text), word: &mut self.word, cache: &mut self.cache }
     }
 }
 
-/// The token stream of [`CachedStemmerFilter`].
-pub struct CachedStemmerStream<'a, S> {
-    tail: S,
-    stems: &'a mut WordStemmer,
+/// The token stream of [`NormalizeFilter`].
+pub struct NormalizeStream<'a, T> {
+    tail: T,
+    word: &'a mut TextAnalyzer,
+    cache: &'a mut WordCache,
 }
 
-impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
+impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.stems.changed_stem(&token.text) {
+        let slot = self.cache.slot(&token.text);
+        if let Some(done) = slot.and_then(|i| self.cache.get(i, &token.text)) {
             token.text.clear();
-            token.text.push_str(stem);
+            token.text.push_str(done);
+            return true;
         }
+        let mut done = String::new();
+        let mut stream = self.word.token_stream(&token.text);
+        if let Some(t) = stream.next() {
+            done.push_str(&t.text);
+        }
+        drop(stream);
+        if let Some(i) = slot {
+            self.cache.put(i, &token.text, &done);
+        }
+        token.text = done;
         true
     }
 
@@ -208,6 +254,70 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
 
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
+    }
+}
+
+/// Longest word (in bytes) a [`WordCache`] slot holds; longer words are rare and always
+/// normalised afresh.
+const CACHED_WORD_BYTES: usize = 31;
+/// Slots of a [`WordCache`]: enough for the words that make up most of any news text, few
+/// enough to stay in the processor's cache (64 bytes each).
+const CACHE_SLOTS: usize = 1 << 15;
+
+/// A direct-mapped cache of normalised words: each word has one slot, chosen by its hash,
+/// holding the word and its normalised form inline (no pointers to chase). A word whose
+/// slot is taken by another simply replaces it.
+struct WordCache {
+    slots: Box<[CachedWord]>,
+    hasher: foldhash::fast::FixedState,
+}
+
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct CachedWord {
+    raw_len: u8,
+    done_len: u8,
+    raw: [u8; CACHED_WORD_BYTES],
+    done: [u8; CACHED_WORD_BYTES],
+}
+
+const EMPTY_WORD: CachedWord =
+    CachedWord { raw_len: 0, done_len: 0, raw: [0; CACHED_WORD_BYTES], done: [0; CACHED_WORD_BYTES] };
+
+impl WordCache {
+    fn new() -> WordCache {
+        WordCache {
+            slots: vec![EMPTY_WORD; CACHE_SLOTS].into_boxed_slice(),
+            hasher: foldhash::fast::FixedState::default(),
+        }
+    }
+
+    /// The slot of a word that fits one (`None` for long words and the empty word).
+    fn slot(&self, word: &str) -> Option<usize> {
+        if word.is_empty() || word.len() > CACHED_WORD_BYTES {
+            return None;
+        }
+        Some(self.hasher.hash_one(word.as_bytes()) as usize & (CACHE_SLOTS - 1))
+    }
+
+    fn get(&self, slot: usize, word: &str) -> Option<&str> {
+        let cached = &self.slots[slot];
+        let raw = cached.raw.get(..usize::from(cached.raw_len))?;
+        if raw != word.as_bytes() {
+            return None;
+        }
+        std::str::from_utf8(cached.done.get(..usize::from(cached.done_len))?).ok()
+    }
+
+    fn put(&mut self, slot: usize, word: &str, done: &str) {
+        if done.len() > CACHED_WORD_BYTES || word.len() > CACHED_WORD_BYTES {
+            return;
+        }
+        let cached = &mut self.slots[slot];
+        cached.raw[..word.len()].copy_from_slice(word.as_bytes());
+        cached.raw_len = word.len() as u8;
+        cached.done[..done.len()].copy_from_slice(done.as_bytes());
+        cached.done_len = done.len() as u8;
     }
 }
 
@@ -485,6 +595,27 @@ mod tests {
         assert_eq!(forms("A troop, then troops and more troops."), ["troop", "troops"]);
         assert_eq!(forms("Milanović’s"), ["milanovic"], "folded, possessive dropped, then kept: its stem is milanov");
         assert!(forms("").is_empty());
+    }
+
+    #[test]
+    fn remembered_words_come_out_as_the_plain_chain_makes_them() {
+        let mut plain = TextAnalyzer::builder(NewsTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let text = "Troops, TROOPS and troops' Milanović Ærø naïve résumés running ran runs 10,000 Straße İstanbul ß";
+        let mut cached = news();
+        for _ in 0..3 {
+            assert_eq!(terms(&mut cached, text), terms(&mut plain, text));
+        }
+        let mut twin = cached.clone();
+        assert_eq!(terms(&mut twin, text), terms(&mut plain, text));
+        // More distinct words than the cache has slots: words evict each other.
+        let many: String = (0..40_000).map(|i| format!("x{i}ings r{}ed ", i % 977)).collect();
+        assert_eq!(terms(&mut cached, &many), terms(&mut plain, &many));
+        assert_eq!(terms(&mut cached, &many), terms(&mut plain, &many));
     }
 
     #[test]

@@ -1,18 +1,28 @@
 //! The Tantivy index on disk: creating and opening it, its schema and analyzers, and
 //! writing entries into it.
 //!
-//! All state lives inside Tantivy's atomic commit (documents plus the commit payload, which
-//! records the schema version), so a crash at any moment leaves the last commit intact.
+//! All state lives inside Tantivy's atomic commit: the entries, the record of which files
+//! they came from (file-record documents, see [`manifest`]) and the commit payload, which
+//! records the schema version. A crash at any moment leaves the last commit intact, and
+//! Tantivy's writer lock lets one process write at a time while any number search.
 
 pub mod analyzer;
+pub mod manifest;
+pub mod merge;
 pub mod schema;
+pub mod watch;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
 
+use tantivy::collector::Count;
 use tantivy::directory::error::OpenReadError;
+use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::indexer::IndexWriterOptions;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyError};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, TantivyError};
 
 use crate::error::{Error, Result};
 pub use schema::{Fields, SCHEMA_VERSION};
@@ -22,7 +32,7 @@ pub const DEFAULT_INDEX_DIR: &str = "index";
 
 /// How a newsdex index is stored: documents compressed with zstd in blocks large enough
 /// to compress well and small enough to fetch ten hits quickly.
-fn settings() -> IndexSettings {
+fn settings_for_new() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
         docstore_blocksize: 32 * 1024,
@@ -73,6 +83,11 @@ impl NewsIndex {
         &self.index
     }
 
+    /// The number of entries in the last commit seen (file records are not entries).
+    pub fn entry_count(&self) -> Result<usize> {
+        count_entries(&self.searcher(), &self.fields).map_err(|e| damaged_or(&self.path, e))
+    }
+
     /// The analyzer this index's title and body were written with, so that queries and
     /// snippets analyse text the same way.
     pub fn text_analyzer(&self) -> tantivy::tokenizer::TextAnalyzer {
@@ -82,6 +97,11 @@ impl NewsIndex {
             analyzer::news_unstemmed()
         }
     }
+}
+
+/// The number of entry documents a searcher sees.
+pub(crate) fn count_entries(searcher: &Searcher, fields: &Fields) -> tantivy::Result<usize> {
+    searcher.search(&TermQuery::new(fields.all_entries_term(), IndexRecordOption::Basic), &Count)
 }
 
 /// True when `path` holds an index (of any version).
@@ -109,7 +129,15 @@ fn check_compatible(path: &Path, index: &Index) -> Result<Fields> {
     let incompatible =
         |found: String| Error::Incompatible { path: path.to_path_buf(), found, expected: SCHEMA_VERSION };
     let metas = index.load_metas().map_err(|e| damaged_or(path, e))?;
-    let payload = metas.payload.as_deref().ok_or_else(|| incompatible("no schema version recorded".to_string()))?;
+    let Some(payload) = metas.payload.as_deref() else {
+        // Created but never committed (a run killed in its first instant): an empty index,
+        // usable when its schema is exactly ours.
+        let (schema, fields) = Fields::build();
+        if metas.segments.is_empty() && index.schema() == schema {
+            return Ok(fields);
+        }
+        return Err(incompatible("no schema version recorded".to_string()));
+    };
     let payload: schema::CommitPayload =
         serde_json::from_str(payload).map_err(|_| incompatible("an unreadable schema record".to_string()))?;
     if payload.schema_version != SCHEMA_VERSION {
@@ -118,20 +146,70 @@ fn check_compatible(path: &Path, index: &Index) -> Result<Fields> {
     Fields::from_schema(&index.schema()).map_err(incompatible)
 }
 
+/// How a writer is set up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WriterSettings {
+    /// Indexing threads.
+    pub threads: usize,
+    /// Memory for all of them, in bytes.
+    pub memory_budget: usize,
+    /// Threads merging segments in the background.
+    pub merge_threads: usize,
+}
+
+/// An index opened for writing: the writer holds the index's lock until it is dropped.
+pub(crate) struct WritableIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub writer: IndexWriter<TantivyDocument>,
+    /// True when the index is empty (just created) or emptied by `rebuild` (until the next
+    /// commit, searches still see the old contents).
+    pub fresh: bool,
+}
+
 /// Opens the index in `path` for writing, creating it (and the folder) when there is none.
-/// With `rebuild`, an existing index of any version is deleted first.
-pub(crate) fn open_for_writing(path: &Path, rebuild: bool) -> Result<(Index, Fields)> {
-    if exists(path) && rebuild {
-        remove_index_files(path)?;
-    }
+///
+/// The writer lock is taken before anything else happens, so a second writer fails at once
+/// with [`Error::Locked`] and changes nothing. With `rebuild`, all documents are deleted in
+/// the writer: searches keep seeing the old index until the new one is committed. Only an
+/// index this version cannot read at all is deleted right away (under the lock).
+pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSettings) -> Result<WritableIndex> {
     if exists(path) {
-        let index = open_existing(path)?;
-        let fields = check_compatible(path, &index)?;
-        return Ok((index, fields));
+        let opened = open_existing(path).and_then(|index| {
+            let writer = new_writer(path, &index, settings)?;
+            Ok((index, writer))
+        });
+        let (index, writer) = match opened {
+            Ok(opened) => opened,
+            Err(Error::Incompatible { .. } | Error::Damaged(_)) if rebuild => {
+                replace_unreadable(path)?;
+                return open_for_writing(path, false, settings);
+            }
+            Err(e) => return Err(e),
+        };
+        return match check_compatible(path, &index) {
+            Ok(fields) if rebuild => {
+                writer.delete_all_documents()?;
+                Ok(WritableIndex { index, fields, writer, fresh: true })
+            }
+            Ok(fields) => {
+                let fresh = index_searcher(path, &index)?.num_docs() == 0;
+                Ok(WritableIndex { index, fields, writer, fresh })
+            }
+            Err(Error::Incompatible { .. }) if rebuild => {
+                drop(writer);
+                replace_unreadable(path)?;
+                open_for_writing(path, false, settings)
+            }
+            Err(e) => Err(e),
+        };
     }
     if path.is_dir() {
         let mut contents = std::fs::read_dir(path).map_err(|e| Error::io(path, e))?;
-        if contents.next().is_some() {
+        // Tantivy's lock files may stay behind (an index deleted by `--rebuild`).
+        let is_lock =
+            |name: &std::ffi::OsStr| name.to_str().is_some_and(|n| n.starts_with(".tantivy-") && n.ends_with(".lock"));
+        if contents.any(|item| item.map_or(true, |item| !is_lock(&item.file_name()))) {
             return Err(Error::NotAnIndex {
                 path: path.to_path_buf(),
                 reason: "the folder is not empty and has no meta.json".to_string(),
@@ -142,11 +220,55 @@ pub(crate) fn open_for_writing(path: &Path, rebuild: bool) -> Result<(Index, Fie
     }
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
     let (schema, fields) = Fields::build();
-    let mut index = Index::builder().schema(schema).settings(settings()).create_in_dir(path)?;
+    let mut index = match Index::builder().schema(schema).settings(settings_for_new()).create_in_dir(path) {
+        Ok(index) => index,
+        // Another process created it a moment ago: its writer holds the lock.
+        Err(TantivyError::IndexAlreadyExists) => return open_for_writing(path, rebuild, settings),
+        Err(e) => return Err(damaged_or(path, e)),
+    };
     register_analyzers(&mut index);
-    Ok((index, fields))
+    let mut writer = new_writer(path, &index, settings)?;
+    // Commit the empty index at once, so that from now on the folder always holds a valid,
+    // versioned index, even if this run is killed before its first real commit.
+    commit(&mut writer)?;
+    Ok(WritableIndex { index, fields, writer, fresh: true })
 }
 
+fn index_searcher(path: &Path, index: &Index) -> Result<Searcher> {
+    let reader: IndexReader =
+        index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| damaged_or(path, e))?;
+    Ok(reader.searcher())
+}
+
+fn new_writer(path: &Path, index: &Index, settings: WriterSettings) -> Result<IndexWriter<TantivyDocument>> {
+    let threads = settings.threads.max(1);
+    let options = IndexWriterOptions::builder()
+        .num_worker_threads(threads)
+        .memory_budget_per_thread(settings.memory_budget / threads)
+        .num_merge_threads(settings.merge_threads.max(1))
+        .build();
+    index.writer_with_options(options).map_err(|e| damaged_or(path, e))
+}
+
+/// Commits everything the writer holds, recording the schema version.
+pub(crate) fn commit(writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
+    let mut prepared = writer.prepare_commit()?;
+    // The payload is a small JSON object of strings and numbers; serialising it cannot fail.
+    prepared.set_payload(&serde_json::to_string(&schema::CommitPayload::current()).unwrap_or_default());
+    prepared.commit()?;
+    Ok(())
+}
+
+/// Deletes an index this version cannot use, holding the writer lock so that no other process
+/// is writing it meanwhile.
+fn replace_unreadable(path: &Path) -> Result<()> {
+    let directory = MmapDirectory::open(path).map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))?;
+    let _lock = directory.acquire_lock(&INDEX_WRITER_LOCK).map_err(|_| Error::Locked(path.to_path_buf()))?;
+    remove_index_files(path)
+}
+
+/// Deletes the files of an index folder (only the files Tantivy and newsdex write there; the
+/// lock file stays, as it is held while this runs).
 /// Creates an empty index in the new or empty folder `path` whose title and body are
 /// analysed by `text_analyzer` (one of the names in [`analyzer`]) instead of the default,
 /// ready for [`writer::build`] to fill. Used to measure alternatives (`newsdex eval`).
@@ -156,17 +278,13 @@ pub fn create_with(path: &Path, text_analyzer: &str) -> Result<()> {
     }
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
     let (schema, _) = Fields::build_with(text_analyzer);
-    let mut index = Index::builder().schema(schema).settings(settings()).create_in_dir(path)?;
+    let mut index = Index::builder().schema(schema).settings(settings_for_new()).create_in_dir(path)?;
     register_analyzers(&mut index);
-    let mut writer: tantivy::IndexWriter<tantivy::TantivyDocument> =
+    let mut writer: IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(1, 16 * 1024 * 1024).map_err(|e| damaged_or(path, e))?;
-    let mut commit = writer.prepare_commit()?;
-    commit.set_payload(&serde_json::to_string(&schema::CommitPayload::current()).unwrap_or_default());
-    commit.commit()?;
-    Ok(())
+    commit(&mut writer)
 }
 
-/// Deletes the files of an index folder (only the files Tantivy and newsdex write there).
 fn remove_index_files(path: &Path) -> Result<()> {
     for item in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
         let item = item.map_err(|e| Error::io(path, e))?;
@@ -174,7 +292,6 @@ fn remove_index_files(path: &Path) -> Result<()> {
         let name = name.to_string_lossy();
         let ours = name == "meta.json"
             || name == ".managed.json"
-            || name.ends_with(".lock")
             || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del", ".temp"]
                 .iter()
                 .any(|ext| name.ends_with(ext));

@@ -1,9 +1,20 @@
 //! The index schema: every field handle in one struct ([`Fields`]), the one mapping between
-//! an [`IndexedEntry`] and a Tantivy document, and the schema version recorded with each
-//! commit.
+//! an [`IndexedEntry`] (or a [`FileRecord`]) and a Tantivy document, and the schema version
+//! recorded with each commit.
+//!
+//! An index holds two kinds of documents, told apart by the `type` field:
+//!
+//! - **entries** (`type:entry`), the only documents searches can see: every query is built
+//!   from entry fields, and a query that needs "every entry" uses [`Fields::all_entries_term`],
+//!   never "every document";
+//! - **file records** (`type:file`, plus `type:skipped` when the file could not be read), one
+//!   per file of the corpus, saying what the file looked like when it was read and which
+//!   entries it yielded. They live in the same commits as the entries, so the two can never
+//!   disagree, whenever a run is interrupted (see `index::manifest`).
 //!
 //! | field | indexed as | used for |
 //! |---|---|---|
+//! | `type` | raw term | `entry`, `file` or `skipped` (see above) |
 //! | `id` | raw term | `show ID`, replacing an entry |
 //! | `kind` | raw term | `kind:update` |
 //! | `title`, `body` | [`NEWS`] analyzer, positions | full text, phrases |
@@ -13,22 +24,42 @@
 //! | `url` | raw term | `url:`, `show URL` |
 //! | `pages`, `files` | raw term per page (its URL, else its file) and per file it appeared in | `stats` |
 //! | `stored` | stored bytes (JSON of the entry and its pages) | rendering hits |
+//! | `file` | raw term, fast | file records: the path, as the walk found it |
+//! | `file_size`, `file_mtime`, `file_hash` | fast | file records: deciding what changed |
+//! | `file_record` | stored bytes (JSON) | file records: its entry ids and why it was skipped |
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED,
-    STRING,
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+    Value, STORED, STRING,
 };
-use tantivy::{DateTime, TantivyDocument};
+use tantivy::{DateTime, TantivyDocument, Term};
 
 use crate::date::EntryDate;
 use crate::entry::{Appearance, Entry, IndexedEntry, Kind};
 use crate::error::Error;
 use crate::index::analyzer::{EXACT, KEYWORD, NEWS, NEWS_UNSTEMMED};
+use crate::index::manifest::FileRecord;
 
 /// Version of the schema and analyzers. Bump it whenever either changes: an index written
 /// under another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// `type` of an entry document.
+const TYPE_ENTRY: &str = "entry";
+/// `type` of every file record.
+const TYPE_FILE: &str = "file";
+/// Second `type` of the record of a file that could not be read.
+const TYPE_SKIPPED: &str = "skipped";
+
+/// Names of the fast columns of file records (Tantivy reads fast fields by name).
+pub(crate) const FILE_FIELD: &str = "file";
+pub(crate) const FILE_SIZE_FIELD: &str = "file_size";
+pub(crate) const FILE_MTIME_FIELD: &str = "file_mtime";
+pub(crate) const FILE_HASH_FIELD: &str = "file_hash";
+
+/// The `file_mtime` of a file whose modification time must not be trusted next time.
+const MTIME_UNKNOWN: i64 = i64::MIN;
 
 /// Typed handles of every field.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +92,18 @@ pub struct Fields {
     pub files: Field,
     /// Whether title and body are stemmed ([`NEWS`]) or not ([`NEWS_UNSTEMMED`]).
     pub stemmed: bool,
+    /// What the document is: an entry or a file record.
+    pub doc_type: Field,
+    /// File records: the path.
+    pub file: Field,
+    /// File records: the size in bytes.
+    pub file_size: Field,
+    /// File records: the modification time in nanoseconds since 1970.
+    pub file_mtime: Field,
+    /// File records: a hash of the content.
+    pub file_hash: Field,
+    /// File records: the stored record.
+    pub file_record: Field,
 }
 
 impl Fields {
@@ -105,14 +148,20 @@ impl Fields {
         );
         let title_exact = b.add_text_field("title_exact", exact.clone());
         let body_exact = b.add_text_field("body_exact", exact);
-        let membership = TextOptions::default().set_indexing_options(
+        let term = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer("raw")
                 .set_index_option(IndexRecordOption::Basic)
                 .set_fieldnorms(false),
         );
-        let pages = b.add_text_field("pages", membership.clone());
-        let files = b.add_text_field("files", membership);
+        let pages = b.add_text_field("pages", term.clone());
+        let files = b.add_text_field("files", term.clone());
+        let doc_type = b.add_text_field("type", term.clone());
+        let file = b.add_text_field(FILE_FIELD, term.set_fast("raw"));
+        let file_size = b.add_u64_field(FILE_SIZE_FIELD, NumericOptions::default().set_fast());
+        let file_mtime = b.add_i64_field(FILE_MTIME_FIELD, NumericOptions::default().set_fast());
+        let file_hash = b.add_u64_field(FILE_HASH_FIELD, NumericOptions::default().set_fast());
+        let file_record = b.add_bytes_field("file_record", STORED);
         let fields = Fields {
             id,
             kind,
@@ -128,6 +177,12 @@ impl Fields {
             pages,
             files,
             stemmed: text_analyzer != NEWS_UNSTEMMED,
+            doc_type,
+            file,
+            file_size,
+            file_mtime,
+            file_hash,
+            file_record,
         };
         (b.build(), fields)
     }
@@ -157,13 +212,45 @@ impl Fields {
             pages: get("pages")?,
             files: get("files")?,
             stemmed,
+            doc_type: get("type")?,
+            file: get(FILE_FIELD)?,
+            file_size: get(FILE_SIZE_FIELD)?,
+            file_mtime: get(FILE_MTIME_FIELD)?,
+            file_hash: get(FILE_HASH_FIELD)?,
+            file_record: get("file_record")?,
         })
+    }
+
+    /// The term every entry document has, and no other document: what "every entry" means.
+    pub fn all_entries_term(&self) -> Term {
+        Term::from_field_text(self.doc_type, TYPE_ENTRY)
+    }
+
+    /// The term every file record has.
+    pub fn all_files_term(&self) -> Term {
+        Term::from_field_text(self.doc_type, TYPE_FILE)
+    }
+
+    /// The term the records of skipped files have.
+    pub fn skipped_files_term(&self) -> Term {
+        Term::from_field_text(self.doc_type, TYPE_SKIPPED)
+    }
+
+    /// The term of the entry with this id.
+    pub fn id_term(&self, id: &str) -> Term {
+        Term::from_field_text(self.id, id)
+    }
+
+    /// The term of the record of the file at this path.
+    pub fn file_term(&self, path: &str) -> Term {
+        Term::from_field_text(self.file, path)
     }
 
     /// The Tantivy document for an entry.
     pub fn document(&self, item: &IndexedEntry) -> TantivyDocument {
         let e = &item.entry;
         let mut doc = TantivyDocument::default();
+        doc.add_text(self.doc_type, TYPE_ENTRY);
         doc.add_text(self.id, &e.id);
         doc.add_text(self.kind, e.kind.as_str());
         doc.add_text(self.title, &e.title);
@@ -203,6 +290,52 @@ impl Fields {
             serde_json::from_slice(bytes).map_err(|e| Error::Damaged(format!("a stored entry does not parse: {e}")))?;
         Ok(stored.into())
     }
+
+    /// The stored bytes of an entry document (what [`Fields::entry`] reads back).
+    pub fn stored_bytes<'a>(&self, doc: &'a TantivyDocument) -> Option<&'a [u8]> {
+        doc.get_first(self.stored).and_then(|v| v.as_bytes())
+    }
+
+    /// The Tantivy document for a file record.
+    pub fn file_document(&self, record: &FileRecord) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.doc_type, TYPE_FILE);
+        if record.skipped.is_some() {
+            doc.add_text(self.doc_type, TYPE_SKIPPED);
+        }
+        doc.add_text(self.file, &record.path);
+        doc.add_u64(self.file_size, record.size);
+        doc.add_i64(self.file_mtime, record.mtime.unwrap_or(MTIME_UNKNOWN));
+        doc.add_u64(self.file_hash, record.hash);
+        let stored = StoredFile { ids: record.ids.clone(), skipped: record.skipped.clone() };
+        // Serialising strings cannot fail.
+        doc.add_bytes(self.file_record, &serde_json::to_vec(&stored).unwrap_or_default());
+        doc
+    }
+
+    /// The entry ids and skip reason a stored file record holds.
+    pub fn file_contents(&self, doc: &TantivyDocument) -> Result<(Vec<String>, Option<String>), Error> {
+        let bytes = doc
+            .get_first(self.file_record)
+            .and_then(|v| v.as_bytes())
+            .ok_or_else(|| Error::Damaged("a file record has no stored contents".to_string()))?;
+        let stored: StoredFile =
+            serde_json::from_slice(bytes).map_err(|e| Error::Damaged(format!("a file record does not parse: {e}")))?;
+        Ok((stored.ids, stored.skipped))
+    }
+}
+
+/// Reads a `file_mtime` value back.
+pub(crate) fn mtime_from_column(value: i64) -> Option<i64> {
+    (value != MTIME_UNKNOWN).then_some(value)
+}
+
+/// What the `file_record` field holds.
+#[derive(Serialize, Deserialize)]
+struct StoredFile {
+    ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    skipped: Option<String>,
 }
 
 /// What identifies a page in the `pages` field: its URL, else the file it was read from.

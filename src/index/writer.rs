@@ -1,28 +1,47 @@
-//! Building the index from a folder: files are read and parsed in parallel, each distinct
-//! entry is added once, and everything is committed in one atomic commit.
+//! Bringing an index up to date with a folder, in one atomic commit per run.
 //!
-//! The same update often appears in several files (captures of one live blog at different
-//! times). The first occurrence of an id is indexed straight away; later ones are set aside
-//! and, once every file is read, merged with it: the entry keeps every page it appeared on
-//! and takes the text of the newest capture.
+//! A run ([`Writer::sync`]):
+//!
+//! 1. loads the file records of the last commit (see [`manifest`](super::manifest));
+//! 2. walks the folder and compares every file's size and modification time with its record:
+//!    files that match are not opened at all; the others are read, and a content hash
+//!    confirms whether they really changed;
+//! 3. reads the new and changed files in parallel on all cores, feeding the Tantivy writer as
+//!    it goes (the first capture of each story is indexed straight away, see
+//!    [`merge`](super::merge));
+//! 4. re-merges every story those files touched, or that vanished files held: the other files
+//!    recorded as holding it are read again for their copy, and a story no file holds any
+//!    more is deleted;
+//! 5. replaces the records of the files it read, deletes those of vanished files, and commits
+//!    everything at once.
+//!
+//! A run killed at any point leaves the last commit as it was: the next run starts from it
+//! and finishes the job.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::corpus::{self, Problem, ReadOptions};
-use crate::entry::{Appearance, Entry, IndexedEntry};
+use crate::corpus::{self, FileEntries, Problem, ReadOptions};
+use crate::entry::{Appearance, Entry};
 use crate::error::{Error, Result};
-use crate::index::schema::{CommitPayload, Fields};
-use crate::index::{damaged_or, open_for_writing};
+use crate::index::manifest::{content_hash, Committed, FileRecord, FileState, Manifest};
+use crate::index::merge::{merge, needs_first_text, Seen, Stories};
+use crate::index::schema::Fields;
+use crate::index::{commit, damaged_or, open_for_writing, WriterSettings};
 
 /// The writer's default memory budget, shared by its threads.
 pub const DEFAULT_MEMORY_BUDGET: usize = 512 * 1024 * 1024;
+
+/// A modification time this close to the moment it was read could be followed by another
+/// change within the same clock tick, unseen; such a file is confirmed by content next time.
+const RACY_WINDOW: Duration = Duration::from_secs(2);
 
 /// How to build.
 #[derive(Debug, Clone)]
@@ -33,7 +52,7 @@ pub struct BuildOptions {
     pub memory_budget: usize,
     /// Indexing threads (0: one per core).
     pub threads: usize,
-    /// Delete any existing index (of any version) first.
+    /// Start from an empty index (replacing an index of any version).
     pub rebuild: bool,
 }
 
@@ -43,40 +62,81 @@ impl Default for BuildOptions {
     }
 }
 
-/// Receives news of a build as it happens; the caller decides how to show it.
+/// Receives news of a run as it happens; the caller decides how to show it.
 pub trait Progress: Sync {
     /// The walk found this many files.
     fn files_found(&self, _count: usize) {}
+    /// This many files (of this many bytes) are new or changed and will be read.
+    fn reading(&self, _files: usize, _bytes: u64) {}
     /// A file was read (`entries` may be 0 when it was skipped).
     fn file_done(&self, _bytes: u64, _entries: usize) {}
     /// A file was skipped or partly read.
     fn problem(&self, _problem: &Problem, _skipped: bool) {}
+    /// Everything is read; the commit starts.
+    fn committing(&self) {}
 }
 
 /// A [`Progress`] that ignores everything.
 pub struct Silent;
 impl Progress for Silent {}
 
-/// What a build did.
+/// What a run did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BuildSummary {
     /// Files found by the walk.
     pub files: usize,
-    /// Files that yielded entries.
+    /// Files read in this run that yielded entries.
     pub files_read: usize,
-    /// Files skipped, each with its reason.
+    /// Files skipped in this run, each with its reason.
     pub skipped: Vec<ProblemRecord>,
+    /// Files skipped in an earlier run and unchanged since (still not in the index).
+    pub still_skipped: Vec<ProblemRecord>,
     /// Problems inside files that were otherwise read.
     pub warnings: Vec<ProblemRecord>,
-    /// Files read, per format.
+    /// Files read in this run, per format.
     pub formats: BTreeMap<String, usize>,
-    /// Entries read from all files (an entry in two files counts twice).
+    /// Entries read in this run (an entry in two files counts twice).
     pub entries_read: usize,
-    /// Distinct entries in the index.
+    /// Distinct entries in the index after the run.
     pub entries_indexed: usize,
-    /// Wall time of the build.
+    /// What changed, in files and in entries.
+    pub changes: Changes,
+    /// New or changed files left for the next run (the run was stopped, or limited).
+    pub deferred: usize,
+    /// True when nothing needed committing.
+    pub up_to_date: bool,
+    /// Wall time of the run.
     #[serde(serialize_with = "as_seconds")]
     pub elapsed: Duration,
+}
+
+/// Counts of files and of entries by what happened to them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Changes {
+    /// Files.
+    pub files: Counts,
+    /// Distinct entries (stories).
+    pub entries: Counts,
+}
+
+/// How many were added, updated, removed or left unchanged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// New since the last run.
+    pub added: usize,
+    /// Changed since the last run.
+    pub updated: usize,
+    /// Gone since the last run.
+    pub removed: usize,
+    /// As they were.
+    pub unchanged: usize,
+}
+
+impl Counts {
+    /// True when something was added, updated or removed.
+    pub fn any_change(&self) -> bool {
+        self.added + self.updated + self.removed > 0
+    }
 }
 
 /// A problem as reported in a [`BuildSummary`].
@@ -100,23 +160,8 @@ fn as_seconds<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S
     s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
 }
 
-/// Where each id was first seen.
-struct FirstSeen {
-    file: usize,
-}
-
-/// Shared state of the parallel pass.
-struct Pass<'a> {
-    writer: &'a IndexWriter,
-    fields: &'a Fields,
-    seen: Mutex<HashMap<Box<str>, FirstSeen>>,
-    repeats: Mutex<Vec<Entry>>,
-    summary: Mutex<BuildSummary>,
-    failure: Mutex<Option<Error>>,
-}
-
-/// Reads every file under `corpus_dir` and writes the index at `index_dir` from scratch,
-/// in one commit.
+/// Brings the index at `index_dir` up to date with `corpus_dir` in one run (creating the
+/// index if needed) and waits for background merges to finish.
 pub fn build(
     corpus_dir: &Path,
     index_dir: &Path,
@@ -124,164 +169,717 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<BuildSummary> {
     let started = Instant::now();
-    if !corpus_dir.exists() {
-        return Err(Error::io(corpus_dir, std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder")));
-    }
-    let (files, walk_problems) = corpus::walk(corpus_dir);
-    progress.files_found(files.len());
-
-    let (index, fields) = open_for_writing(index_dir, options.rebuild)?;
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(2, |n| n.get()).min(8),
-        n => n,
-    };
-    let budget = options.memory_budget.max(threads * 16 * 1024 * 1024);
-    let mut writer: IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(threads, budget).map_err(|e| damaged_or(index_dir, e))?;
-    writer.delete_all_documents()?;
-
-    let mut summary = BuildSummary { files: files.len(), ..BuildSummary::default() };
-    for p in &walk_problems {
-        progress.problem(p, true);
-        summary.skipped.push(p.into());
-    }
-    let pass = Pass {
-        writer: &writer,
-        fields: &fields,
-        seen: Mutex::new(HashMap::new()),
-        repeats: Mutex::new(Vec::new()),
-        summary: Mutex::new(summary),
-        failure: Mutex::new(None),
-    };
-    files.par_iter().enumerate().for_each(|(i, path)| pass.read_one(i, path, &options.read, progress));
-    let Pass { seen, repeats, summary, failure, .. } = pass;
-    if let Some(e) = lock(&failure).take() {
-        return Err(e);
-    }
-    let mut summary = summary.into_inner().unwrap_or_else(|p| p.into_inner());
-    let seen = seen.into_inner().unwrap_or_else(|p| p.into_inner());
-    let repeats = repeats.into_inner().unwrap_or_else(|p| p.into_inner());
-
-    merge_repeats(&writer, &fields, &files, &seen, repeats, &options.read)?;
-    summary.entries_indexed = seen.len();
-
-    let mut commit = writer.prepare_commit()?;
-    // The payload is a small JSON object of strings and numbers; serialising it cannot fail.
-    commit.set_payload(&serde_json::to_string(&CommitPayload::current()).unwrap_or_default());
-    commit.commit()?;
-    writer.wait_merging_threads()?;
+    check_corpus(corpus_dir)?;
+    let mut writer = Writer::open(index_dir, options)?;
+    let mut summary = writer.sync(corpus_dir, &SyncOptions::default(), progress)?;
+    writer.close()?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// Fails when the corpus folder does not exist.
+pub fn check_corpus(corpus_dir: &Path) -> Result<()> {
+    if corpus_dir.exists() {
+        Ok(())
+    } else {
+        Err(Error::io(corpus_dir, std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder")))
+    }
+}
+
+/// Options of one [`Writer::sync`] run.
+#[derive(Debug, Default)]
+pub struct SyncOptions {
+    /// Read at most this many new or changed files; the rest wait for the next run.
+    pub max_files: Option<usize>,
+    /// When set, stop reading new files and commit what was read.
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+/// An index open for writing: holds the index's lock until it is closed or dropped.
+pub struct Writer {
+    path: PathBuf,
+    fields: Fields,
+    writer: IndexWriter<TantivyDocument>,
+    reader: IndexReader,
+    /// The index holds nothing the next run needs to look at (new, or emptied by rebuild).
+    fresh: bool,
+    read: ReadOptions,
+}
+
+impl Writer {
+    /// Opens (or creates) the index for writing. Fails at once when another process is
+    /// writing it.
+    pub fn open(index_dir: &Path, options: &BuildOptions) -> Result<Writer> {
+        let threads = match options.threads {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()).min(8),
+            n => n,
+        };
+        let settings = WriterSettings {
+            threads,
+            memory_budget: options.memory_budget.max(threads * 16 * 1024 * 1024),
+            merge_threads: threads.div_ceil(2),
+        };
+        let w = open_for_writing(index_dir, options.rebuild, settings)?;
+        let reader: IndexReader = w
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| damaged_or(index_dir, e))?;
+        Ok(Writer {
+            path: index_dir.to_path_buf(),
+            fields: w.fields,
+            writer: w.writer,
+            reader,
+            fresh: w.fresh,
+            read: options.read,
+        })
+    }
+
+    /// The folder of the index.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Brings the index up to date with `corpus_dir` and commits, when anything changed.
+    pub fn sync(&mut self, corpus_dir: &Path, options: &SyncOptions, progress: &dyn Progress) -> Result<BuildSummary> {
+        let started = Instant::now();
+        let manifest = if self.fresh {
+            Manifest::empty(self.fields)
+        } else {
+            self.reader.reload().map_err(|e| damaged_or(&self.path, e))?;
+            Manifest::load(self.reader.searcher(), self.fields)?
+        };
+        let (mut found, walk_problems) = scan(corpus_dir);
+        if let Some(inside) = nested_index(corpus_dir, &self.path) {
+            // An index kept inside the folder it indexes is not news.
+            found.retain(|f| !f.path.starts_with(&inside));
+        }
+        progress.files_found(found.len() + walk_problems.len());
+        let real_paths: HashMap<Arc<str>, Arc<Path>> =
+            found.iter().map(|f| (f.shown.clone(), f.path.clone())).collect();
+        let mut plan = Plan::new(found, &manifest);
+        let deferred = match options.max_files {
+            Some(max) if plan.read.len() > max => plan.read.split_off(max).len(),
+            _ => 0,
+        };
+        progress.reading(plan.read.len(), plan.read.iter().map(|j| j.file.size).sum());
+
+        let mut summary = BuildSummary { files: plan.files, deferred, ..BuildSummary::default() };
+        for p in &walk_problems {
+            progress.problem(p, true);
+            summary.skipped.push(p.into());
+        }
+        let stop = options.stop.as_deref();
+        let run = Run::new(&self.writer, &self.fields, &manifest, &self.read, progress, stop, real_paths);
+        let outcome = match run.execute(plan) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                // Nothing of a failed run may reach a later commit (in `--watch`).
+                self.writer.rollback().map_err(|e| damaged_or(&self.path, e))?;
+                self.fresh = false;
+                return Err(e);
+            }
+        };
+        summary.deferred += outcome.stopped;
+        let touched = outcome.touched;
+        outcome.fill(&mut summary, &manifest)?;
+
+        if self.fresh || summary.changes.files.any_change() || touched > 0 {
+            progress.committing();
+            commit(&mut self.writer).map_err(|e| match e {
+                Error::Tantivy(t) => damaged_or(&self.path, t),
+                other => other,
+            })?;
+            self.fresh = false;
+        } else {
+            summary.up_to_date = true;
+        }
+        summary.elapsed = started.elapsed();
+        Ok(summary)
+    }
+
+    /// Waits for background merges and releases the lock.
+    pub fn close(self) -> Result<()> {
+        let path = self.path;
+        self.writer.wait_merging_threads().map_err(|e| damaged_or(&path, e))
+    }
+}
+
+/// A file the walk found.
+#[derive(Debug, Clone)]
+struct Found {
+    path: Arc<Path>,
+    shown: Arc<str>,
+    size: u64,
+    mtime: Option<i64>,
+}
+
+/// Walks the corpus and looks at every file's size and modification time.
+fn scan(corpus_dir: &Path) -> (Vec<Found>, Vec<Problem>) {
+    let (paths, problems) = corpus::walk(corpus_dir);
+    let found = paths
+        .into_par_iter()
+        .filter_map(|path| {
+            // A file that vanished since the walk is simply not there.
+            let meta = std::fs::metadata(&path).ok()?;
+            let checked = SystemTime::now();
+            let mtime = meta.modified().ok().and_then(|m| {
+                let racy = checked.duration_since(m).map_or(true, |age| age < RACY_WINDOW);
+                (!racy).then(|| nanos_since_epoch(m))
+            });
+            let shown: Arc<str> = corpus::display_path(&path).into();
+            Some(Found { path: path.into(), shown, size: meta.len(), mtime })
+        })
+        .collect();
+    (found, problems)
+}
+
+/// The index folder as the walk of `corpus_dir` would name it, when it lies inside it.
+fn nested_index(corpus_dir: &Path, index_dir: &Path) -> Option<PathBuf> {
+    let corpus = corpus_dir.canonicalize().ok()?;
+    let index = index_dir.canonicalize().ok()?;
+    let inside = index.strip_prefix(&corpus).ok()?;
+    Some(corpus_dir.join(inside))
+}
+
+fn nanos_since_epoch(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_nanos()).unwrap_or(i64::MAX),
+    }
+}
+
+/// A file to read, with what its record says.
+#[derive(Debug, Clone)]
+struct Job {
+    file: Found,
+    previous: Option<FileState>,
+}
+
+/// What a run has to do.
+struct Plan {
+    /// Files found.
+    files: usize,
+    /// New files, and files whose size or modification time differ from their record.
+    read: Vec<Job>,
+    /// Files that match their record.
+    unchanged: usize,
+    /// Recorded files that are gone.
+    removed: Vec<String>,
+}
+
+impl Plan {
+    fn new(found: Vec<Found>, manifest: &Manifest) -> Plan {
+        let mut read = Vec::new();
+        let mut unchanged = 0;
+        let mut present: HashSet<&str> = HashSet::with_capacity(found.len());
+        let files = found.len();
+        for file in &found {
+            present.insert(&file.shown);
+        }
+        let mut removed: Vec<String> = manifest.paths().filter(|p| !present.contains(p)).map(str::to_string).collect();
+        removed.sort();
+        for file in found {
+            match manifest.get(&file.shown) {
+                Some(state) if state.size == file.size && state.mtime.is_some() && state.mtime == file.mtime => {
+                    unchanged += 1;
+                }
+                previous => {
+                    let previous = previous.copied();
+                    read.push(Job { file, previous });
+                }
+            }
+        }
+        Plan { files, read, unchanged, removed }
+    }
+}
+
+/// What happened to one file read in full.
+enum FileResult {
+    /// Read; these entries came out.
+    Read { format: String, entries: usize, warnings: Vec<Problem> },
+    /// Could not be read as news.
+    Skipped(Problem),
+    /// Same content as recorded: only its record was refreshed.
+    Touched,
+    /// Same content as recorded, read for the captures of stories being re-merged.
+    Holder,
+}
+
+/// What reading a file did, with the entry ids its old record listed.
+type Processed = (FileResult, Vec<String>);
+
+/// Shared state of a run.
+struct Run<'a> {
+    writer: &'a IndexWriter<TantivyDocument>,
+    fields: &'a Fields,
+    manifest: &'a Manifest,
+    read: &'a ReadOptions,
+    progress: &'a dyn Progress,
+    stop: Option<&'a AtomicBool>,
+    /// The commit holds documents that may have to be replaced.
+    replacing: bool,
+    stories: Mutex<Stories>,
+    failure: Mutex<Option<Error>>,
+    /// The files found, by the name records use (which is lossy for names that are not UTF-8).
+    real_paths: HashMap<Arc<str>, Arc<Path>>,
+}
+
+/// What a run did, before counting.
+#[derive(Default)]
+struct Outcome {
+    files: Counts,
+    touched: usize,
+    stopped: usize,
+    files_read: usize,
+    entries_read: usize,
+    skipped: Vec<Problem>,
+    warnings: Vec<Problem>,
+    formats: BTreeMap<String, usize>,
+    entries: Counts,
+    processed: HashSet<String>,
+}
+
+impl Outcome {
+    fn fill(self, summary: &mut BuildSummary, manifest: &Manifest) -> Result<()> {
+        summary.files_read = self.files_read;
+        summary.entries_read = self.entries_read;
+        summary.skipped.extend(self.skipped.iter().map(ProblemRecord::from));
+        summary.warnings.extend(self.warnings.iter().map(ProblemRecord::from));
+        summary.formats = self.formats;
+        summary.changes = Changes { files: self.files, entries: self.entries };
+        summary.entries_indexed = manifest.entry_count() + self.entries.added - self.entries.removed;
+        for (path, reason) in manifest.skipped()? {
+            if !self.processed.contains(&path) {
+                summary.still_skipped.push(ProblemRecord { path, line: None, reason });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-impl Pass<'_> {
-    fn read_one(&self, file: usize, path: &Path, read: &ReadOptions, progress: &dyn Progress) {
-        if lock(&self.failure).is_some() {
-            return;
+impl<'a> Run<'a> {
+    fn new(
+        writer: &'a IndexWriter<TantivyDocument>,
+        fields: &'a Fields,
+        manifest: &'a Manifest,
+        read: &'a ReadOptions,
+        progress: &'a dyn Progress,
+        stop: Option<&'a AtomicBool>,
+        real_paths: HashMap<Arc<str>, Arc<Path>>,
+    ) -> Run<'a> {
+        Run {
+            writer,
+            fields,
+            manifest,
+            read,
+            progress,
+            stop,
+            replacing: !manifest.is_empty(),
+            stories: Mutex::new(Stories::default()),
+            failure: Mutex::new(None),
+            real_paths,
         }
-        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let parsed = match corpus::read_file(path, read) {
-            Ok(parsed) => parsed,
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.is_some_and(|s| s.load(Ordering::Relaxed)) || lock(&self.failure).is_some()
+    }
+
+    fn fail(&self, e: impl Into<Error>) {
+        lock(&self.failure).get_or_insert(e.into());
+    }
+
+    fn execute(self, plan: Plan) -> Result<Outcome> {
+        let mut outcome = Outcome::default();
+        outcome.files.unchanged = plan.unchanged;
+
+        // Old ids of the files that vanished; their records go.
+        let mut affected: HashSet<String> = HashSet::new();
+        for path in &plan.removed {
+            let (ids, _) = self.manifest.contents(path)?;
+            affected.extend(ids);
+            self.writer.delete_term(self.fields.file_term(path));
+            outcome.processed.insert(path.clone());
+        }
+        outcome.files.removed = plan.removed.len();
+
+        // The new and changed files, in parallel.
+        let results: Vec<(Job, Option<Processed>)> = plan
+            .read
+            .into_par_iter()
+            .map(|job| {
+                if self.stopped() {
+                    return (job, None);
+                }
+                let result = self.process(&job.file, job.previous.as_ref(), None);
+                (job, result)
+            })
+            .collect();
+        self.check_failure()?;
+        for (job, result) in results {
+            let Some((result, old_ids)) = result else {
+                outcome.stopped += 1;
+                continue;
+            };
+            if !matches!(result, FileResult::Touched) {
+                // Read in full: its record is new, so it is no holder of old copies.
+                outcome.processed.insert(job.file.shown.to_string());
+            }
+            affected.extend(old_ids);
+            self.count(&mut outcome, job.previous.is_some(), result);
+        }
+
+        // Every story those files touched: its other holders are read for their copies. (An
+        // empty index has no other holders, and nothing to compare with.)
+        if self.replacing {
+            let stories = lock(&self.stories);
+            affected.extend(stories.ids().map(str::to_string));
+        }
+        let committed = self.read_holders(&mut affected, &mut outcome)?;
+
+        self.finish_stories(&affected, &committed, &mut outcome)?;
+        Ok(outcome)
+    }
+
+    fn check_failure(&self) -> Result<()> {
+        match lock(&self.failure).take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    fn count(&self, outcome: &mut Outcome, had_record: bool, result: FileResult) {
+        match result {
+            FileResult::Touched => {
+                outcome.files.unchanged += 1;
+                outcome.touched += 1;
+            }
+            FileResult::Holder => {}
+            FileResult::Skipped(problem) => {
+                if had_record {
+                    outcome.files.updated += 1;
+                } else {
+                    outcome.files.added += 1;
+                }
+                outcome.skipped.push(problem);
+            }
+            FileResult::Read { format, entries, warnings } => {
+                if had_record {
+                    outcome.files.updated += 1;
+                } else {
+                    outcome.files.added += 1;
+                }
+                outcome.files_read += 1;
+                outcome.entries_read += entries;
+                *outcome.formats.entry(format).or_default() += 1;
+                outcome.warnings.extend(warnings);
+            }
+        }
+    }
+
+    /// Reads one file in full: indexes its entries (or notes them for merging), replaces its
+    /// record, and returns what happened plus the ids its old record listed. With `only`,
+    /// the file is known to be unchanged and only the captures of those ids are wanted.
+    fn process(&self, file: &Found, previous: Option<&FileState>, only: Option<&HashSet<String>>) -> Option<Processed> {
+        let outcome = self.process_inner(file, previous, only);
+        match outcome {
+            Ok(done) => Some(done),
+            Err(e) => {
+                self.fail(e);
+                None
+            }
+        }
+    }
+
+    fn process_inner(
+        &self,
+        file: &Found,
+        previous: Option<&FileState>,
+        only: Option<&HashSet<String>>,
+    ) -> Result<(FileResult, Vec<String>)> {
+        let bytes = match corpus::read_bytes(&file.path, self.read) {
+            Ok(bytes) => bytes,
             Err(problem) => {
-                progress.problem(&problem, true);
-                lock(&self.summary).skipped.push((&problem).into());
-                progress.file_done(bytes, 0);
-                return;
+                let old = self.replace_record(file, previous, 0, Vec::new(), Some(&problem))?;
+                self.progress.problem(&problem, true);
+                self.progress.file_done(file.size, 0);
+                return Ok((FileResult::Skipped(problem), old));
             }
         };
-        for w in &parsed.warnings {
-            progress.problem(w, false);
-        }
-        let count = parsed.entries.len();
-        for entry in parsed.entries {
-            let first = {
-                let mut seen = lock(&self.seen);
-                if seen.contains_key(entry.id.as_str()) {
-                    false
-                } else {
-                    seen.insert(entry.id.clone().into_boxed_str(), FirstSeen { file });
-                    true
+        let hash = content_hash(&bytes);
+        if let Some(prev) = previous.filter(|p| p.hash == hash) {
+            if let Some(wanted) = only {
+                // An unchanged holder of stories being re-merged: only their captures count.
+                if let Ok(parsed) = corpus::parse_file(&file.path, &bytes) {
+                    self.feed(file, parsed.entries.into_iter().filter(|e| wanted.contains(&e.id)))?;
                 }
+                return Ok((FileResult::Holder, Vec::new()));
+            }
+            // Touched but not changed: the record keeps its entries, with the new mtime.
+            let (ids, skipped) = self.manifest.contents(&file.shown)?;
+            let record = FileRecord {
+                path: file.shown.to_string(),
+                size: file.size,
+                mtime: file.mtime,
+                hash: prev.hash,
+                ids,
+                skipped,
             };
-            if first {
-                let doc = self.fields.document(&IndexedEntry::single(entry));
-                if let Err(e) = self.writer.add_document(doc) {
-                    lock(&self.failure).get_or_insert(Error::Tantivy(e));
-                    return;
+            self.writer.delete_term(self.fields.file_term(&file.shown));
+            self.writer.add_document(self.fields.file_document(&record))?;
+            self.progress.file_done(file.size, 0);
+            return Ok((FileResult::Touched, Vec::new()));
+        }
+        match corpus::parse_file(&file.path, &bytes) {
+            Err(problem) => {
+                let old = self.replace_record(file, previous, hash, Vec::new(), Some(&problem))?;
+                self.progress.problem(&problem, true);
+                self.progress.file_done(file.size, 0);
+                Ok((FileResult::Skipped(problem), old))
+            }
+            Ok(FileEntries { format, entries, warnings }) => {
+                for w in &warnings {
+                    self.progress.problem(w, false);
                 }
-            } else {
-                lock(&self.repeats).push(entry);
+                let count = entries.len();
+                let mut ids: Vec<String> = Vec::with_capacity(count);
+                let mut distinct: HashSet<&str> = HashSet::with_capacity(count);
+                for e in &entries {
+                    if distinct.insert(&e.id) {
+                        ids.push(e.id.clone());
+                    }
+                }
+                drop(distinct);
+                self.feed(file, entries.into_iter())?;
+                let old = self.replace_record(file, previous, hash, ids, None)?;
+                self.progress.file_done(file.size, count);
+                Ok((FileResult::Read { format: format.name().to_string(), entries: count, warnings }, old))
             }
         }
-        let mut summary = lock(&self.summary);
-        summary.files_read += 1;
-        summary.entries_read += count;
-        *summary.formats.entry(parsed.format.name().to_string()).or_default() += 1;
-        summary.warnings.extend(parsed.warnings.iter().map(ProblemRecord::from));
-        drop(summary);
-        progress.file_done(bytes, count);
+    }
+
+    /// Writes a file's new record in place of the old one; returns the ids the old one listed.
+    fn replace_record(
+        &self,
+        file: &Found,
+        previous: Option<&FileState>,
+        hash: u64,
+        ids: Vec<String>,
+        skipped: Option<&Problem>,
+    ) -> Result<Vec<String>> {
+        let old = if previous.is_some() {
+            self.writer.delete_term(self.fields.file_term(&file.shown));
+            self.manifest.contents(&file.shown)?.0
+        } else {
+            Vec::new()
+        };
+        let record = FileRecord {
+            path: file.shown.to_string(),
+            size: file.size,
+            mtime: file.mtime,
+            hash,
+            ids,
+            skipped: skipped.map(|p| match p.line {
+                Some(line) => format!("line {line}: {}", p.message),
+                None => p.message.clone(),
+            }),
+        };
+        self.writer.add_document(self.fields.file_document(&record))?;
+        Ok(old)
+    }
+
+    /// Indexes the first capture of each story among `entries` and notes the others.
+    fn feed(&self, file: &Found, entries: impl Iterator<Item = Entry>) -> Result<()> {
+        let mut appearance: Option<Arc<Appearance>> = None;
+        for mut entry in entries {
+            // Entries name the file they came from exactly as its record does: that is how a
+            // later run finds the files that hold a story.
+            if entry.path != *file.shown {
+                entry.path = file.shown.to_string();
+            }
+            let same_page = appearance.as_ref().is_some_and(|a| a.page == entry.page && a.path == entry.path);
+            if !same_page {
+                appearance = Some(Arc::new(Appearance { page: entry.page.clone(), path: entry.path.clone() }));
+            }
+            let Some(shared) = appearance.as_ref() else { continue };
+            let item = crate::entry::IndexedEntry::single(entry);
+            let doc = self.fields.document(&item);
+            let doc_hash = self.fields.stored_bytes(&doc).map_or(0, xxh3_64);
+            let id = item.entry.id.clone();
+            let seen = lock(&self.stories).observe(item.entry, &file.path, shared, doc_hash);
+            if seen == Seen::First {
+                if self.replacing {
+                    self.writer.delete_term(self.fields.id_term(&id));
+                }
+                self.writer.add_document(doc)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads, for every affected story, the other files the commit says hold it, until no new
+    /// story is affected (a holder found changed after all is read in full, like any changed
+    /// file, which can affect more stories). Returns what the commit holds of every affected
+    /// story.
+    fn read_holders(
+        &self,
+        affected: &mut HashSet<String>,
+        outcome: &mut Outcome,
+    ) -> Result<HashMap<String, Committed>> {
+        let mut committed: HashMap<String, Committed> = HashMap::new();
+        if !self.replacing {
+            return Ok(committed);
+        }
+        let mut looked_up: HashSet<String> = HashSet::new();
+        loop {
+            let fresh: Vec<&str> = affected.iter().filter(|id| !looked_up.contains(*id)).map(String::as_str).collect();
+            if fresh.is_empty() {
+                return Ok(committed);
+            }
+            let found = self.manifest.entries(fresh.iter().copied())?;
+            looked_up.extend(fresh.into_iter().map(str::to_string));
+            let mut holders: HashMap<String, Vec<String>> = HashMap::new();
+            for (id, entry) in &found {
+                for file in &entry.files {
+                    if !outcome.processed.contains(file) && self.manifest.get(file).is_some() {
+                        holders.entry(file.clone()).or_default().push(id.clone());
+                    }
+                }
+            }
+            committed.extend(found);
+            if holders.is_empty() {
+                continue;
+            }
+            let results: Vec<(String, Option<Processed>)> = holders
+                .into_par_iter()
+                .map(|(path, ids)| {
+                    let wanted: HashSet<String> = ids.into_iter().collect();
+                    let state = self.manifest.get(&path).copied();
+                    let found = restat(Found {
+                        path: self
+                            .real_paths
+                            .get(path.as_str())
+                            .cloned()
+                            .unwrap_or_else(|| PathBuf::from(&path).into()),
+                        shown: path.as_str().into(),
+                        size: state.map_or(0, |s| s.size),
+                        mtime: None,
+                    });
+                    let result = self.process(&found, state.as_ref(), Some(&wanted));
+                    (path, result)
+                })
+                .collect();
+            self.check_failure()?;
+            for (path, result) in results {
+                match result {
+                    Some((FileResult::Holder, _)) | None => {}
+                    Some((result, old_ids)) => {
+                        // Changed after all: counted as updated rather than unchanged.
+                        outcome.processed.insert(path);
+                        affected.extend(old_ids);
+                        outcome.files.unchanged = outcome.files.unchanged.saturating_sub(1);
+                        self.count(outcome, true, result);
+                    }
+                }
+            }
+            let seen: Vec<String> = {
+                let stories = lock(&self.stories);
+                stories.ids().filter(|id| !affected.contains(*id)).map(str::to_string).collect()
+            };
+            affected.extend(seen);
+        }
+    }
+
+    /// Replaces every story seen more than once by its merged form, deletes the stories no
+    /// file holds any more, and counts what happened to the entries.
+    fn finish_stories(
+        &self,
+        affected: &HashSet<String>,
+        before: &HashMap<String, Committed>,
+        outcome: &mut Outcome,
+    ) -> Result<()> {
+        let mut stories = lock(&self.stories);
+        let repeated = stories.take_repeated();
+
+        // The first captures that are the newest of their story must be read again.
+        let mut reread: HashMap<Arc<Path>, Vec<usize>> = HashMap::new();
+        for (i, (id, repeats)) in repeated.iter().enumerate() {
+            if let Some(first) = stories.first(id) {
+                if needs_first_text(first, repeats) {
+                    reread.entry(first.file.clone()).or_default().push(i);
+                }
+            }
+        }
+        let reread: HashMap<usize, Entry> = reread
+            .into_par_iter()
+            .flat_map_iter(|(file, wanted)| {
+                let entries = corpus::read_bytes(&file, self.read)
+                    .ok()
+                    .and_then(|bytes| corpus::parse_file(&file, &bytes).ok())
+                    .map(|f| f.entries)
+                    .unwrap_or_default();
+                let found: Vec<(usize, Entry)> = wanted
+                    .into_iter()
+                    .filter_map(|i| entries.iter().find(|e| e.id == repeated[i].0).map(|e| (i, e.clone())))
+                    .collect();
+                found
+            })
+            .collect();
+
+        for (i, (id, repeats)) in repeated.into_iter().enumerate() {
+            let Some(first) = stories.first(&id).cloned() else { continue };
+            let newest = match reread.get(&i) {
+                Some(entry) => entry.clone(),
+                // The first capture's file changed under us: the newest repeat will do.
+                None => repeats.newest,
+            };
+            let merged = merge(newest, std::iter::once(first.appearance).chain(repeats.appearances));
+            let doc = self.fields.document(&merged);
+            stories.set_document(&id, self.fields.stored_bytes(&doc).map_or(0, xxh3_64));
+            self.writer.delete_term(self.fields.id_term(&id));
+            self.writer.add_document(doc)?;
+        }
+
+        // Stories gone from every file.
+        for id in affected {
+            if !stories.contains(id) {
+                self.writer.delete_term(self.fields.id_term(id));
+            }
+        }
+
+        // Counting: compare with the commit.
+        if !self.replacing {
+            outcome.entries.added = stories.len();
+            return Ok(());
+        }
+        for id in affected {
+            let after = stories.first(id).map(|f| f.document);
+            match (before.get(id).map(|c| c.hash), after) {
+                (None, Some(_)) => outcome.entries.added += 1,
+                (Some(_), None) => outcome.entries.removed += 1,
+                (Some(a), Some(b)) if a != b => outcome.entries.updated += 1,
+                _ => {}
+            }
+        }
+        outcome.entries.unchanged =
+            self.manifest.entry_count().saturating_sub(outcome.entries.updated + outcome.entries.removed);
+        Ok(())
     }
 }
 
-/// Replaces every entry seen in more than one place by one document listing all its pages,
-/// with the text of the newest capture.
-fn merge_repeats(
-    writer: &IndexWriter,
-    fields: &Fields,
-    files: &[PathBuf],
-    seen: &HashMap<Box<str>, FirstSeen>,
-    repeats: Vec<Entry>,
-    read: &ReadOptions,
-) -> Result<()> {
-    if repeats.is_empty() {
-        return Ok(());
-    }
-    let mut by_id: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
-    for e in repeats {
-        by_id.entry(e.id.clone()).or_default().push(e);
-    }
-    let mut reread: HashMap<usize, Vec<Entry>> = HashMap::new();
-    for (id, mut copies) in by_id {
-        let Some(first) = seen.get(id.as_str()) else { continue };
-        let entries = reread
-            .entry(first.file)
-            .or_insert_with(|| corpus::read_file(&files[first.file], read).map(|f| f.entries).unwrap_or_default());
-        if let Some(original) = entries.iter().find(|e| e.id == id) {
-            copies.push(original.clone());
-        }
-        let merged = merge(copies);
-        writer.delete_term(Term::from_field_text(fields.id, &id));
-        writer.add_document(fields.document(&merged))?;
-    }
-    Ok(())
-}
-
-/// One story from several captures of it: every page it appeared on (oldest page first),
-/// and the text of the newest capture.
-pub fn merge(mut copies: Vec<Entry>) -> IndexedEntry {
-    let capture_key =
-        |e: &Entry| (e.page.updated.or(e.page.published).map(|d| d.timestamp()), content_hash(e), e.path.clone());
-    copies.sort_by_key(|e| capture_key(e));
-    let mut pages: Vec<Appearance> = Vec::with_capacity(copies.len());
-    for e in &copies {
-        let a = Appearance { page: e.page.clone(), path: e.path.clone() };
-        if !pages.contains(&a) {
-            pages.push(a);
-        }
-    }
-    pages.sort_by(|a, b| {
-        (a.page.published.map(|d| d.timestamp()), &a.path).cmp(&(b.page.published.map(|d| d.timestamp()), &b.path))
+/// A file's size and modification time as they are now.
+fn restat(found: Found) -> Found {
+    let Ok(meta) = std::fs::metadata(&found.path) else { return found };
+    let checked = SystemTime::now();
+    let mtime = meta.modified().ok().and_then(|m| {
+        let racy = checked.duration_since(m).map_or(true, |age| age < RACY_WINDOW);
+        (!racy).then(|| nanos_since_epoch(m))
     });
-    let mut entry = copies.pop().expect("merge is called with at least one copy");
-    entry.page = pages[0].page.clone();
-    entry.path = pages[0].path.clone();
-    IndexedEntry { entry, pages }
-}
-
-fn content_hash(e: &Entry) -> u64 {
-    xxh3_64(format!("{}\u{1f}{}", e.title, e.body).as_bytes())
+    Found { size: meta.len(), mtime, ..found }
 }

@@ -8,8 +8,8 @@ use std::collections::HashSet;
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur as TOccur, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -316,7 +316,7 @@ impl<'a> Builder<'a> {
                     None
                 } else {
                     if parts.iter().all(|(o, _)| *o == TOccur::MustNot) {
-                        parts.push((TOccur::Must, all_entries()));
+                        parts.push((TOccur::Must, all_entries(self.fields)));
                     }
                     Some(Box::new(BooleanQuery::new(parts)))
                 }
@@ -360,7 +360,7 @@ impl<'a> Builder<'a> {
             }
         };
         if range.is_unbounded() {
-            return Box::new(ConstScoreQuery::new(all_entries(), 0.0));
+            return Box::new(ConstScoreQuery::new(all_entries(self.fields), 0.0));
         }
         Box::new(ConstScoreQuery::new(Box::new(RangeQuery::new(bound(range.from, true), bound(range.to, false))), 0.0))
     }
@@ -373,7 +373,8 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Matches every entry in the index.
-pub fn all_entries() -> Box<dyn Query> {
-    Box::new(AllQuery)
+/// Matches every entry in the index (with score 1), and nothing else: the index also holds
+/// file records, which no query may see.
+pub fn all_entries(fields: &Fields) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(Box::new(TermQuery::new(fields.all_entries_term(), IndexRecordOption::Basic)), 1.0))
 }

@@ -65,7 +65,7 @@ pub fn compile(
         clauses.push((Occur::Must, builder.sources_filter(&filters.sources)));
     }
     let query: Box<dyn Query> = if clauses.len() == 1 {
-        clauses.pop().map(|(_, q)| q).unwrap_or_else(build::all_entries)
+        clauses.pop().map(|(_, q)| q).unwrap_or_else(|| build::all_entries(fields))
     } else {
         Box::new(BooleanQuery::new(clauses))
     };

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use tantivy::collector::Count;
 use tantivy::columnar::Column;
-use tantivy::query::{AllQuery, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, DocSet, Searcher, Term, TERMINATED};
 
@@ -17,6 +17,7 @@ use crate::entry::Kind;
 use crate::error::{Error, Result};
 use crate::index::schema::CommitPayload;
 use crate::index::{damaged_or, NewsIndex};
+use crate::query::build::all_entries;
 use crate::search::facets::{FacetCollector, ValueCount};
 
 /// A description of an index.
@@ -61,12 +62,12 @@ pub fn stats(index: &NewsIndex) -> Result<IndexStats> {
     for kind in Kind::ALL {
         kinds.push((kind, count_term(fields.kind, kind.as_str())?));
     }
-    let facets = searcher.search(&AllQuery, &FacetCollector).map_err(damaged)?;
+    let facets = searcher.search(&all_entries(fields), &FacetCollector).map_err(damaged)?;
     let (first_date, last_date) = date_span(&searcher).map_err(damaged)?;
     let metas = index.tantivy().load_metas().map_err(damaged)?;
     let payload: Option<CommitPayload> = metas.payload.as_deref().and_then(|p| serde_json::from_str(p).ok());
     Ok(IndexStats {
-        entries: searcher.num_docs() as usize,
+        entries: index.entry_count()?,
         kinds,
         pages: distinct_terms(&searcher, fields.pages).map_err(damaged)?,
         files: distinct_terms(&searcher, fields.files).map_err(damaged)?,
