@@ -2,16 +2,12 @@
 
 use serde_json::Value;
 
-use crate::util::{extract, fixture, seed};
+use crate::util::{extract, fixture, seed, strings};
 
 const SEED_URL: &str = "https://p.dw.com/p/4mJXM";
 
 fn by_url<'a>(entries: &'a [Value], url: &str) -> &'a Value {
     entries.iter().find(|e| e["url"] == url).unwrap_or_else(|| panic!("no entry with url {url}"))
-}
-
-fn strings(v: &Value) -> Vec<&str> {
-    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect()
 }
 
 /// Lines that belong to page furniture, never to a body.

@@ -5,19 +5,7 @@ use std::fs;
 
 use serde_json::Value;
 
-use crate::util::{extract, fixture, newsdex, TestDir};
-
-fn read(name: &str) -> Vec<Value> {
-    extract(&[&fixture(name)])
-}
-
-fn s<'a>(e: &'a Value, key: &str) -> &'a str {
-    e[key].as_str().unwrap_or_else(|| panic!("{key} is not a string in {e}"))
-}
-
-fn strings(v: &Value) -> Vec<&str> {
-    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect()
-}
+use crate::util::{extract, fixture, newsdex, read_fixture, strings, text, TestDir};
 
 fn by_title<'a>(entries: &'a [Value], title: &str) -> &'a Value {
     entries.iter().find(|e| e["title"] == title).unwrap_or_else(|| panic!("no entry titled {title:?} in {entries:#?}"))
@@ -25,17 +13,21 @@ fn by_title<'a>(entries: &'a [Value], title: &str) -> &'a Value {
 
 #[test]
 fn html_article_metadata_and_clean_body() {
-    let entries = read("html/article-saved.html");
+    let entries = read_fixture("html/article-saved.html");
     assert_eq!(entries.len(), 1);
     let e = &entries[0];
-    assert_eq!(s(e, "kind"), "article");
-    assert_eq!(s(e, "title"), "EU agrees on levy for single-use plastic packaging", "og:title wins over <title>");
-    assert_eq!(s(e, "date"), "2024-04-16T16:45:00Z", "article:published_time, converted to UTC");
+    assert_eq!(text(e, "kind"), "article");
+    assert_eq!(text(e, "title"), "EU agrees on levy for single-use plastic packaging", "og:title wins over <title>");
+    assert_eq!(text(e, "date"), "2024-04-16T16:45:00Z", "article:published_time, converted to UTC");
     assert_eq!(e["page"]["updated"], "2024-04-17T05:10:00Z");
-    assert_eq!(s(e, "url"), "https://news.example.org/world/eu-plastic-levy-4512?id=4512", "canonical, without utm_");
+    assert_eq!(
+        text(e, "url"),
+        "https://news.example.org/world/eu-plastic-levy-4512?id=4512",
+        "canonical, without utm_"
+    );
     assert_eq!(strings(&e["authors"]), ["Claire Dubois"]);
     assert_eq!(strings(&e["sources"]), ["AFP"], "the dateline names the agency");
-    let body = s(e, "body");
+    let body = text(e, "body");
     assert!(body.starts_with("BRUSSELS (AFP) — European Union governments agreed"), "{body}");
     for kept in ["into the EU budget.", "Industry reacts", "\"a first step.\"", "Levy: 80 cents per kilogram"] {
         assert!(body.contains(kept), "{kept:?} missing from {body}");
@@ -60,8 +52,9 @@ fn html_article_metadata_and_clean_body() {
 
 #[test]
 fn html_json_ld_live_blog_yields_one_entry_per_update() {
-    let entries = read("html/liveblog-jsonld.html");
-    let got: Vec<(&str, &str, &str)> = entries.iter().map(|e| (s(e, "kind"), s(e, "title"), s(e, "date"))).collect();
+    let entries = read_fixture("html/liveblog-jsonld.html");
+    let got: Vec<(&str, &str, &str)> =
+        entries.iter().map(|e| (text(e, "kind"), text(e, "title"), text(e, "date"))).collect();
     assert_eq!(
         got,
         [
@@ -73,19 +66,19 @@ fn html_json_ld_live_blog_yields_one_entry_per_update() {
     );
     let evacuated = by_title(&entries, "Villages evacuated");
     assert_eq!(
-        s(evacuated, "body"),
+        text(evacuated, "body"),
         "Police evacuated the villages of Sant Miro and Colldevall.\n\nAbout 1,200 residents spent the afternoon in a sports hall."
     );
-    assert_eq!(s(evacuated, "url"), "https://news.example.org/live/larona-fires#update-2");
+    assert_eq!(text(evacuated, "url"), "https://news.example.org/live/larona-fires#update-2");
     assert_eq!(strings(&by_title(&entries, "Evening: wind drops, crews gain ground")["authors"]), ["Pablo Ortega"]);
     assert!(entries.iter().all(|e| e["page"]["title"] == "Live: Wildfires in Larona province"));
 }
 
 #[test]
 fn html_live_blog_without_json_ld_is_cut_by_the_text_cues() {
-    let entries = read("html/liveblog-dw-cues.html");
+    let entries = read_fixture("html/liveblog-dw-cues.html");
     let got: Vec<(&str, &str, &str, &str)> =
-        entries.iter().map(|e| (s(e, "kind"), s(e, "title"), s(e, "date"), s(e, "url"))).collect();
+        entries.iter().map(|e| (text(e, "kind"), text(e, "title"), text(e, "date"), text(e, "url"))).collect();
     assert_eq!(
         got,
         [
@@ -95,13 +88,13 @@ fn html_live_blog_without_json_ld_is_cut_by_the_text_cues() {
         ]
     );
     assert_eq!(
-        s(&entries[2], "body"),
+        text(&entries[2], "body"),
         "The bulk carrier Marianna left Odesa with 30,000 tons of wheat, Ukraine's infrastructure ministry said."
     );
     assert!(entries.iter().all(|e| strings(&e["sources"]) == ["Reuters", "AFP"]));
 
-    let entries = read("html/liveblog-timed.html");
-    let got: Vec<(&str, &str)> = entries.iter().skip(1).map(|e| (s(e, "title"), s(e, "date"))).collect();
+    let entries = read_fixture("html/liveblog-timed.html");
+    let got: Vec<(&str, &str)> = entries.iter().skip(1).map(|e| (text(e, "title"), text(e, "date"))).collect();
     assert_eq!(
         got,
         [
@@ -118,14 +111,14 @@ fn html_live_blog_without_json_ld_is_cut_by_the_text_cues() {
 
 #[test]
 fn html_with_only_a_title_bar_and_json_ld() {
-    let entries = read("html/legacy-title-bar.html");
+    let entries = read_fixture("html/legacy-title-bar.html");
     let e = &entries[0];
-    assert_eq!(s(e, "title"), "Court halts motorway extension");
-    assert_eq!(s(e, "date"), "2019-06-05T10:20:00Z", "JSON-LD datePublished; a malformed JSON-LD block is ignored");
+    assert_eq!(text(e, "title"), "Court halts motorway extension");
+    assert_eq!(text(e, "date"), "2019-06-05T10:20:00Z", "JSON-LD datePublished; a malformed JSON-LD block is ignored");
     assert_eq!(strings(&e["authors"]), ["Jens Falk", "Ines Roth"]);
     assert_eq!(strings(&e["sources"]), ["dpa", "epd"]);
     assert_eq!(
-        s(e, "body"),
+        text(e, "body"),
         "A court in Leipzig has stopped work on the extension of the A99 motorway, ruling that the environmental \
          assessment was incomplete.\n\nThe ruling can be appealed."
     );
@@ -133,33 +126,34 @@ fn html_with_only_a_title_bar_and_json_ld() {
 
 #[test]
 fn rss_2_items_with_html_stripped_and_dates_in_utc() {
-    let entries = read("feeds/wire-rss2.xml");
+    let entries = read_fixture("feeds/wire-rss2.xml");
     assert_eq!(entries.len(), 3);
     let rates = by_title(&entries, "Central bank holds rates at 3.5%");
-    assert_eq!(s(rates, "kind"), "article");
-    assert_eq!(s(rates, "date"), "2024-03-12T13:05:00Z");
-    assert_eq!(s(rates, "url"), "https://wire.example.org/economy/rates-hold-20240312");
+    assert_eq!(text(rates, "kind"), "article");
+    assert_eq!(text(rates, "date"), "2024-03-12T13:05:00Z");
+    assert_eq!(text(rates, "url"), "https://wire.example.org/economy/rates-hold-20240312");
     assert_eq!(strings(&rates["authors"]), ["Sofia Marin"]);
     assert_eq!(strings(&rates["sources"]), ["Reuters"], "from the dateline of the full text");
     assert_eq!(
-        s(rates, "body"),
+        text(rates, "body"),
         "FRANKFURT (Reuters) - The central bank kept its key rate at 3.5 percent on Tuesday, as economists had expected.\n\n\
          The bank's president said inflation was \"moving in the right direction\" but warned against cutting too early.",
         "content:encoded is preferred to the shorter description; tags and captions go"
     );
     assert_eq!(rates["page"]["title"], "Example Wire – Top stories");
     let museum = by_title(&entries, "Museum of Seafaring reopens after flood");
-    assert_eq!(s(museum, "date"), "2024-03-11T14:00:00Z", "EST is UTC-5");
+    assert_eq!(text(museum, "date"), "2024-03-11T14:00:00Z", "EST is UTC-5");
     assert_eq!(strings(&museum["sources"]), ["AP"], "<source> names the agency");
     assert_eq!(strings(&museum["authors"]), ["Aaron Fisk"]);
-    let untitled = entries.iter().find(|e| s(e, "url").ends_with("regatta-cancelled")).unwrap();
-    assert_eq!(s(untitled, "title"), "High winds forced organisers to cancel the spring regatta on Lake Varn");
+    let untitled = entries.iter().find(|e| text(e, "url").ends_with("regatta-cancelled")).unwrap();
+    assert_eq!(text(untitled, "title"), "High winds forced organisers to cancel the spring regatta on Lake Varn");
 }
 
 #[test]
 fn rss_1_rdf_with_dublin_core() {
-    let entries = read("feeds/dw-style.rdf");
-    let got: Vec<(&str, &str, &str)> = entries.iter().map(|e| (s(e, "title"), s(e, "date"), s(e, "url"))).collect();
+    let entries = read_fixture("feeds/dw-style.rdf");
+    let got: Vec<(&str, &str, &str)> =
+        entries.iter().map(|e| (text(e, "title"), text(e, "date"), text(e, "url"))).collect();
     assert_eq!(
         got,
         [
@@ -177,7 +171,7 @@ fn rss_1_rdf_with_dublin_core() {
     );
     assert_eq!(strings(&entries[0]["authors"]), ["Lena Vogt"]);
     assert_eq!(
-        s(&entries[1], "body"),
+        text(&entries[1], "body"),
         "The Veltan glacier lost more ice last year than in any year since measurements began."
     );
     assert_eq!(entries[0]["page"]["title"], "Example DW | News");
@@ -185,23 +179,23 @@ fn rss_1_rdf_with_dublin_core() {
 
 #[test]
 fn atom_entries() {
-    let entries = read("feeds/science.atom");
+    let entries = read_fixture("feeds/science.atom");
     let comet = &entries[0];
-    assert_eq!(s(comet, "title"), "Comet Vesta-9 brighter than expected");
+    assert_eq!(text(comet, "title"), "Comet Vesta-9 brighter than expected");
     assert_eq!(
-        s(comet, "url"),
+        text(comet, "url"),
         "https://science.example.org/2024/06/comet-vesta",
         "the alternate link, not the enclosure"
     );
-    assert_eq!(s(comet, "date"), "2024-06-03T06:30:00Z", "published, in UTC");
+    assert_eq!(text(comet, "date"), "2024-06-03T06:30:00Z", "published, in UTC");
     assert_eq!(strings(&comet["authors"]), ["Noor Haddad", "Tomas Berg"]);
     assert_eq!(
-        s(comet, "body"),
+        text(comet, "body"),
         "Amateur astronomers across Europe report that comet Vesta-9 is visible with binoculars.\n\nIt will be closest to Earth on June 12."
     );
     let vault = &entries[1];
     assert_eq!(
-        (s(vault, "date"), s(vault, "body")),
+        (text(vault, "date"), text(vault, "body")),
         ("2024-06-02T19:00:00Z", "Twelve countries sent seeds to the Arctic vault on Sunday.")
     );
 }
@@ -219,28 +213,28 @@ fn a_truncated_feed_keeps_the_items_before_the_damage() {
 
 #[test]
 fn json_exports_with_key_aliases() {
-    let entries = read("json/cms-export.json");
+    let entries = read_fixture("json/cms-export.json");
     let port = by_title(&entries, "Port of Sevno reopens after cyberattack");
-    assert_eq!(s(port, "date"), "2024-02-14T08:20:00Z");
-    assert_eq!(s(port, "url"), "https://cms.example.org/stories/port-sevno-cyberattack");
+    assert_eq!(text(port, "date"), "2024-02-14T08:20:00Z");
+    assert_eq!(text(port, "url"), "https://cms.example.org/stories/port-sevno-cyberattack");
     assert_eq!((strings(&port["sources"]), strings(&port["authors"])), (vec!["AFP"], vec!["Mira Jovanovic"]));
-    assert!(s(port, "body").contains("\n\nThe port authority said no data had been stolen."));
+    assert!(text(port, "body").contains("\n\nThe port authority said no data had been stolen."));
     let pandas = by_title(&entries, "Two pandas arrive at Valdora zoo");
-    assert_eq!(s(pandas, "date"), "2024-02-15T11:00:00Z");
+    assert_eq!(text(pandas, "date"), "2024-02-15T11:00:00Z");
     assert_eq!(
-        s(pandas, "body"),
+        text(pandas, "body"),
         "Two giant pandas on loan from China arrived at Valdora zoo.\n\nThey will be shown to visitors from April."
     );
     assert_eq!(strings(&pandas["sources"]), ["Reuters", "dpa"]);
     assert_eq!(strings(&pandas["authors"]), ["Kai Lund", "Eva Nilsson"]);
     let bridge = by_title(&entries, "Bridge inspection results due");
-    assert_eq!((s(bridge, "date"), strings(&bridge["sources"])), ("2024-02-16", vec!["Local desk"]));
+    assert_eq!((text(bridge, "date"), strings(&bridge["sources"])), ("2024-02-16", vec!["Local desk"]));
 }
 
 #[test]
 fn json_record_with_updates_and_json_feed() {
-    let entries = read("json/liveblog-record.json");
-    let got: Vec<(&str, &str)> = entries.iter().map(|e| (s(e, "kind"), s(e, "title"))).collect();
+    let entries = read_fixture("json/liveblog-record.json");
+    let got: Vec<(&str, &str)> = entries.iter().map(|e| (text(e, "kind"), text(e, "title"))).collect();
     assert_eq!(
         got,
         [
@@ -250,14 +244,14 @@ fn json_record_with_updates_and_json_feed() {
             ("update", "Welcome to our live coverage of the Eurovision final"),
         ]
     );
-    assert_eq!(s(&entries[1], "date"), "2024-05-11T21:58:00Z");
+    assert_eq!(text(&entries[1], "date"), "2024-05-11T21:58:00Z");
     assert!(entries.iter().all(|e| strings(&e["sources"]) == ["dpa"]));
 
-    let entries = read("json/jsonfeed.json");
+    let entries = read_fixture("json/jsonfeed.json");
     assert!(entries.iter().all(|e| e["kind"] == "article"));
     let library = by_title(&entries, "Library extends opening hours");
-    assert_eq!(s(library, "body"), "The central library will stay open until 10 pm on weekdays from March.");
-    assert_eq!((s(library, "date"), strings(&library["authors"])), ("2024-02-20T13:00:00Z", vec!["Beth Moreno"]));
+    assert_eq!(text(library, "body"), "The central library will stay open until 10 pm on weekdays from March.");
+    assert_eq!((text(library, "date"), strings(&library["authors"])), ("2024-02-20T13:00:00Z", vec!["Beth Moreno"]));
 }
 
 #[test]
@@ -277,22 +271,22 @@ fn ndjson_bad_lines_are_reported_and_the_rest_is_read() {
 
 #[test]
 fn articles_as_text_datelines_bylines_and_credits() {
-    let e = &read("articles/reuters-dateline.txt")[0];
-    assert_eq!(s(e, "title"), "Carmaker recalls 80,000 vehicles over brake fault");
+    let e = &read_fixture("articles/reuters-dateline.txt")[0];
+    assert_eq!(text(e, "title"), "Carmaker recalls 80,000 vehicles over brake fault");
     assert_eq!(strings(&e["sources"]), ["Reuters"]);
     assert_eq!(e["date"], Value::Null, "a dateline without a year does not guess one");
     assert_eq!(strings(&e["authors"]), ["Petra Lindner", "Omar Haidari"], "(Reporting by ...) names the reporters");
-    assert!(!s(e, "body").contains("Editing by"));
+    assert!(!text(e, "body").contains("Editing by"));
 
-    let e = &read("articles/ap-dateline-with-year.txt")[0];
-    assert_eq!((s(e, "date"), strings(&e["sources"])), ("2023-06-12", vec!["AP"]));
+    let e = &read_fixture("articles/ap-dateline-with-year.txt")[0];
+    assert_eq!((text(e, "date"), strings(&e["sources"])), ("2023-06-12", vec!["AP"]));
 
-    let e = &read("articles/weekday-date-byline.txt")[0];
-    assert_eq!(s(e, "date"), "2019-06-23");
+    let e = &read_fixture("articles/weekday-date-byline.txt")[0];
+    assert_eq!(text(e, "date"), "2019-06-23");
     assert_eq!(strings(&e["authors"]), ["Hanna Weiss"]);
     assert_eq!(strings(&e["sources"]), ["epd", "KNA"]);
     assert_eq!(
-        s(e, "body"),
+        text(e, "body"),
         "The village of Altkirchen celebrated its 800th anniversary with a medieval market on Sunday.\n\n\
          More than 5,000 visitors came, the mayor said."
     );
@@ -322,7 +316,7 @@ fn dates_in_every_form_news_uses() {
         .collect();
     dir.write("dates.ndjson", lines.join("\n"));
     let entries = extract(&[&dir.corpus().join("dates.ndjson")]);
-    let got: Vec<&str> = entries.iter().map(|e| s(e, "date")).collect();
+    let got: Vec<&str> = entries.iter().map(|e| text(e, "date")).collect();
     let want: Vec<&str> = forms.iter().map(|(_, d)| *d).collect();
     assert_eq!(got, want);
 }

@@ -112,3 +112,18 @@ pub fn extract(files: &[&Path]) -> Vec<Value> {
     assert!(out.status.success(), "extract failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
+
+/// The entries `extract` yields for one fixture (see [`fixture`]).
+pub fn read_fixture(name: &str) -> Vec<Value> {
+    extract(&[&fixture(name)])
+}
+
+/// A string field of an entry, which must be there.
+pub fn text<'a>(entry: &'a Value, key: &str) -> &'a str {
+    entry[key].as_str().unwrap_or_else(|| panic!("{key} is not a string in {entry}"))
+}
+
+/// A list of strings (sources, authors), which must be one.
+pub fn strings(v: &Value) -> Vec<&str> {
+    v.as_array().unwrap_or_else(|| panic!("{v} is not a list")).iter().map(|s| s.as_str().unwrap()).collect()
+}
