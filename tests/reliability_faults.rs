@@ -133,7 +133,7 @@ fn corrupt_bytes_in_segment_files_made_search_and_stats_panic() {
             copy_dir(&t.index(), &damaged);
             let mut bytes = fs::read(damaged.join(&name)).unwrap();
             for _ in 0..[1, 4, 32][round % 3] {
-                let at = rng.range(0, bytes.len() as u64) as usize;
+                let at = (rng.next() % bytes.len() as u64) as usize;
                 bytes[at] = rng.range(0, 256) as u8;
             }
             fs::write(damaged.join(&name), &bytes).unwrap();

@@ -186,6 +186,12 @@ pub(crate) struct WritableIndex {
 /// the writer: searches keep seeing the old index until the new one is committed. Only an
 /// index this version cannot read at all is deleted right away (under the lock).
 pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSettings) -> Result<WritableIndex> {
+    // A damaged index (a segment file missing or corrupt) may open for writing and fail only
+    // later: `--rebuild`, which the damage error recommends, starts afresh at once instead.
+    if rebuild && exists(path) && matches!(NewsIndex::open(path).and_then(|i| i.entry_count()), Err(Error::Damaged(_)))
+    {
+        replace_unreadable(path)?;
+    }
     if exists(path) {
         let opened = open_existing(path).and_then(|index| {
             let writer = new_writer(path, &index, settings)?;
