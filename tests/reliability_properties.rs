@@ -406,7 +406,7 @@ fn hostile_query() -> impl Strategy<Value = String> {
     prop_oneof![
         8 => prop::collection::vec(piece, 1..30).prop_map(|p| p.join(" ")),
         1 => (1usize..2000).prop_map(|n| "(".repeat(n) + "x" + &")".repeat(n)),
-        1 => (1usize..20000).prop_map(|n| vec!["troops"; n].join(" ")),
+        1 => (1usize..15000).prop_map(|n| vec!["troops"; n].join(" ")),
         1 => (1usize..3000).prop_map(|n| format!("\"{}\"~1000000", "war ".repeat(n))),
         1 => (1usize..10000).prop_map(|n| "a".repeat(n)),
     ]
