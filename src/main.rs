@@ -18,6 +18,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    quiet_about_damaged_index_panics();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
@@ -49,6 +50,19 @@ fn usage_error(e: clap::Error) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A panic inside Tantivy (or the crates it reads with) while it reads a corrupt index file is
+/// caught and reported as "index damaged" (see `newsdex::index::guard`): it is not printed as
+/// a crash. A panic in newsdex's own code (`src/`) is printed as usual.
+fn quiet_about_damaged_index_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_dependency = info.location().is_some_and(|l| !l.file().starts_with("src/"));
+        if !(in_dependency && newsdex::index::in_guarded_read()) {
+            default(info);
+        }
+    }));
 }
 
 fn is_broken_pipe(e: &newsdex::Error) -> bool {

@@ -15,3 +15,5 @@ mod query_analysis;
 mod query_language;
 mod query_relevance;
 mod query_results;
+mod reliability_faults;
+mod reliability_properties;

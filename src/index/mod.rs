@@ -5,6 +5,10 @@
 //! they came from (file-record documents, see [`manifest`]) and the commit payload, which
 //! records the schema version. A crash at any moment leaves the last commit intact, and
 //! Tantivy's writer lock lets one process write at a time while any number search.
+//!
+//! Reads go through [`guard`]: Tantivy trusts the bytes of its files, so a segment file
+//! corrupted on disk (same length, other bytes) can make it panic; the guard turns that into
+//! [`Error::Damaged`], which tells the user to rebuild.
 
 pub mod analyzer;
 pub mod manifest;
@@ -13,6 +17,9 @@ pub mod schema;
 pub mod watch;
 pub mod writer;
 
+use std::cell::Cell;
+use std::io::ErrorKind;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use tantivy::collector::Count;
@@ -51,11 +58,16 @@ pub struct NewsIndex {
 impl NewsIndex {
     /// Opens the index in `path` for searching.
     pub fn open(path: &Path) -> Result<NewsIndex> {
-        let index = open_existing(path)?;
-        let fields = check_compatible(path, &index)?;
-        let reader =
-            index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| damaged_or(path, e))?;
-        Ok(NewsIndex { path: path.to_path_buf(), index, reader, fields })
+        guard(path, || {
+            let index = open_existing(path)?;
+            let fields = check_compatible(path, &index)?;
+            let reader = index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+                .map_err(|e| damaged_or(path, e))?;
+            Ok(NewsIndex { path: path.to_path_buf(), index, reader, fields })
+        })
     }
 
     /// A searcher over the last commit seen by [`NewsIndex::reload`] (or by `open`).
@@ -65,7 +77,7 @@ impl NewsIndex {
 
     /// Makes the latest commit visible to new searchers.
     pub fn reload(&self) -> Result<()> {
-        self.reader.reload().map_err(|e| damaged_or(&self.path, e))
+        guard(&self.path, || self.reader.reload().map_err(|e| damaged_or(&self.path, e)))
     }
 
     /// The field handles.
@@ -85,7 +97,7 @@ impl NewsIndex {
 
     /// The number of entries in the last commit seen (file records are not entries).
     pub fn entry_count(&self) -> Result<usize> {
-        count_entries(&self.searcher(), &self.fields).map_err(|e| damaged_or(&self.path, e))
+        guard(&self.path, || count_entries(&self.searcher(), &self.fields).map_err(|e| damaged_or(&self.path, e)))
     }
 
     /// The analyzer this index's title and body were written with, so that queries and
@@ -174,6 +186,12 @@ pub(crate) struct WritableIndex {
 /// the writer: searches keep seeing the old index until the new one is committed. Only an
 /// index this version cannot read at all is deleted right away (under the lock).
 pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSettings) -> Result<WritableIndex> {
+    // A damaged index (a segment file missing or corrupt) may open for writing and fail only
+    // later: `--rebuild`, which the damage error recommends, starts afresh at once instead.
+    if rebuild && exists(path) && matches!(NewsIndex::open(path).and_then(|i| i.entry_count()), Err(Error::Damaged(_)))
+    {
+        replace_unreadable(path)?;
+    }
     if exists(path) {
         let opened = open_existing(path).and_then(|index| {
             let writer = new_writer(path, &index, settings)?;
@@ -302,10 +320,63 @@ fn remove_index_files(path: &Path) -> Result<()> {
     Ok(())
 }
 
+thread_local! {
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True while this thread runs a read of an index inside [`guard`]: a panic raised by Tantivy
+/// there is reported as [`Error::Damaged`], so a panic hook may keep quiet about it.
+pub fn in_guarded_read() -> bool {
+    GUARDED.with(Cell::get)
+}
+
+/// Runs `read`, a read of the index at `path`. Tantivy trusts its files' bytes, and some
+/// corrupt ones make it panic (a slice out of range) instead of returning an error: such a
+/// panic becomes [`Error::Damaged`]. Nothing is written while reading, so the index is no
+/// worse for it.
+pub fn guard<T>(path: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    let outer = GUARDED.with(|g| g.replace(true));
+    let outcome = catch_unwind(AssertUnwindSafe(read));
+    GUARDED.with(|g| g.set(outer));
+    outcome.unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a read failed".to_string());
+        Err(Error::Damaged(format!("{}: a file of it is corrupt ({why})", path.display())))
+    })
+}
+
+/// Names the cause of a failed write. Tantivy's indexing threads report only that they died
+/// (`ErrorInThread`): most often the disk is full or a file-size limit was reached, so a probe
+/// file written beside the index tells which. Other errors pass through.
+pub(crate) fn write_failure(path: &Path, e: Error) -> Error {
+    let (Error::Tantivy(TantivyError::ErrorInThread(_)) | Error::Tantivy(TantivyError::IoError(_))) = &e else {
+        return e;
+    };
+    let probe = path.join(".newsdex-write-probe");
+    let written = std::fs::write(&probe, vec![0u8; 4 << 20]);
+    let _ = std::fs::remove_file(&probe);
+    match written {
+        Err(io) => Error::io(
+            path,
+            std::io::Error::new(
+                io.kind(),
+                format!("writing the index failed: {io}; nothing of this run was committed, the index holds the last completed run"),
+            ),
+        ),
+        Ok(()) => e,
+    }
+}
+
 /// Maps Tantivy errors that mean missing or corrupt files to [`Error::Damaged`].
 pub(crate) fn damaged_or(path: &Path, e: TantivyError) -> Error {
     match e {
-        TantivyError::DataCorruption(c) => Error::Damaged(format!("{}: {c:?}", path.display())),
+        // On one line: some of Tantivy's descriptions run over several.
+        TantivyError::DataCorruption(c) => {
+            Error::Damaged(format!("{}: {c:?}", path.display()).split_whitespace().collect::<Vec<_>>().join(" "))
+        }
         TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(f)) => {
             Error::Damaged(format!("{} is missing", path.join(f).display()))
         }
@@ -315,6 +386,13 @@ pub(crate) fn damaged_or(path: &Path, e: TantivyError) -> Error {
             found: format!("a Tantivy index this build cannot read ({e:?})"),
             expected: SCHEMA_VERSION,
         },
+        // Bytes that do not decode (a zstd block of the document store, say: kind Other) are
+        // damage too; a full disk, missing rights and the like stay I/O errors.
+        TantivyError::IoError(io)
+            if matches!(io.kind(), ErrorKind::InvalidData | ErrorKind::UnexpectedEof | ErrorKind::Other) =>
+        {
+            Error::Damaged(format!("{}: {io}", path.display()))
+        }
         TantivyError::IoError(io) => Error::io(path, std::io::Error::new(io.kind(), io.to_string())),
         TantivyError::LockFailure(..) => Error::Locked(path.to_path_buf()),
         other => Error::Tantivy(other),

@@ -247,8 +247,10 @@ impl Writer {
         let manifest = if self.fresh {
             Manifest::empty(self.fields)
         } else {
-            self.reader.reload().map_err(|e| damaged_or(&self.path, e))?;
-            Manifest::load(self.reader.searcher(), self.fields)?
+            super::guard(&self.path, || {
+                self.reader.reload().map_err(|e| damaged_or(&self.path, e))?;
+                Manifest::load(self.reader.searcher(), self.fields)
+            })?
         };
         let (mut found, walk_problems) = scan(corpus_dir);
         if let Some(inside) = nested_index(corpus_dir, &self.path) {
@@ -276,6 +278,7 @@ impl Writer {
             Ok(outcome) => outcome,
             Err(e) => {
                 // Nothing of a failed run may reach a later commit (in `--watch`).
+                let e = super::write_failure(&self.path, e);
                 self.writer.rollback().map_err(|e| damaged_or(&self.path, e))?;
                 self.fresh = false;
                 return Err(e);
@@ -287,7 +290,7 @@ impl Writer {
 
         if self.fresh || summary.changes.files.any_change() || touched > 0 {
             progress.committing();
-            commit(&mut self.writer).map_err(|e| match e {
+            commit(&mut self.writer).map_err(|e| match super::write_failure(&self.path, e) {
                 Error::Tantivy(t) => damaged_or(&self.path, t),
                 other => other,
             })?;

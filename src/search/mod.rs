@@ -17,7 +17,7 @@ use tantivy::{DocAddress, Order, TantivyDocument};
 
 use crate::entry::IndexedEntry;
 use crate::error::Result;
-use crate::index::{damaged_or, NewsIndex};
+use crate::index::{damaged_or, guard, NewsIndex};
 use crate::query::{compile, Filters, Tuning};
 pub use facets::{FacetCollector, Facets};
 pub use snippet::Snippet;
@@ -105,6 +105,10 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
 
 /// Runs a search with other weights than the default ones (for `newsdex eval`).
 pub fn search_tuned(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<SearchResults> {
+    guard(index.path(), || run(index, request, tuning))
+}
+
+fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<SearchResults> {
     let started = Instant::now();
     let fields = index.fields();
     let analyzer = index.text_analyzer();

@@ -7,11 +7,15 @@ use tantivy::{TantivyDocument, Term};
 
 use crate::entry::{entry_id, short_url_code, IndexedEntry};
 use crate::error::Result;
-use crate::index::{damaged_or, NewsIndex};
+use crate::index::{damaged_or, guard, NewsIndex};
 
 /// The entry `key` names: an id (`4mKXR`), the entry's URL, a DW short URL
 /// (`https://p.dw.com/p/4mKXR?maca=…`) or any other URL whose fingerprint is an id.
 pub fn find(index: &NewsIndex, key: &str) -> Result<Option<IndexedEntry>> {
+    guard(index.path(), || find_unguarded(index, key))
+}
+
+fn find_unguarded(index: &NewsIndex, key: &str) -> Result<Option<IndexedEntry>> {
     let key = key.trim();
     let fields = index.fields();
     let mut tries: Vec<(Field, String)> = vec![(fields.id, key.to_string()), (fields.url, key.to_string())];

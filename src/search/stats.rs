@@ -16,7 +16,7 @@ use crate::date::{date_of_unix_day, unix_day};
 use crate::entry::Kind;
 use crate::error::{Error, Result};
 use crate::index::schema::CommitPayload;
-use crate::index::{damaged_or, NewsIndex};
+use crate::index::{damaged_or, guard, NewsIndex};
 use crate::query::build::all_entries;
 use crate::search::facets::{FacetCollector, ValueCount};
 
@@ -51,6 +51,10 @@ pub struct IndexStats {
 
 /// Describes an index.
 pub fn stats(index: &NewsIndex) -> Result<IndexStats> {
+    guard(index.path(), || describe(index))
+}
+
+fn describe(index: &NewsIndex) -> Result<IndexStats> {
     let searcher = index.searcher();
     let fields = index.fields();
     let damaged = |e| damaged_or(index.path(), e);
