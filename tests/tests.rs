@@ -15,3 +15,7 @@ mod query_analysis;
 mod query_language;
 mod query_relevance;
 mod query_results;
+mod serve_abuse;
+mod serve_api;
+mod serve_browser;
+mod serve_load;
