@@ -40,7 +40,7 @@ fn search_answers_the_bytes_the_cli_prints() {
         ("q=rutte+NEAR%2F5+desperation", &["rutte NEAR/5 desperation"]),
         ("q=troopz+ukrane", &["troopz ukrane"]),
         ("q=date%3A2024-10-29+zelenskyy~", &["date:2024-10-29 zelenskyy~"]),
-        ("q=&from=2024-10-29&limit=0&facets=true", &["--from", "2024-10-29", "--limit", "0", "--facets"]),
+        ("q=date%3A2024-10-29&limit=0&facets=true", &["date:2024-10-29", "--limit", "0", "--facets"]),
         ("q=nothingmatchesthisword", &["nothingmatchesthisword"]),
     ];
     for (query, args) in cases {
@@ -104,7 +104,8 @@ fn bad_parameters_get_400_naming_the_parameter() {
         ("q=troops&sort=best".into(), "sort", "best"),
         ("q=troops&facets=maybe".into(), "facets", "maybe"),
         (format!("q={long}"), "q", "1000 characters"),
-        ("q=%22unclosed+phrase".into(), "q", "unclosed"),
+        ("q=%22unclosed+phrase".into(), "q", "never closed"),
+        ("q=".into(), "q", "empty"),
         ("q=troops&q=tanks".into(), "q", "more than once"),
         ("q=troops&colour=red".into(), "query string", "colour"),
     ];

@@ -128,6 +128,7 @@ async fn hits(c: &Client) -> Vec<Value> {
             date: (li.querySelector('time') || {}).textContent || null,
             sources: (li.querySelector('.sources') || {}).textContent || '',
             marks: [...li.querySelectorAll('mark')].map(m => m.textContent),
+            snippet: li.querySelector('.snippet').textContent,
             credit: (li.querySelector('.credit') || {}).textContent || null }));",
     )
     .await;
@@ -238,7 +239,7 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
     settled(c).await?;
     let hostile = hits(c).await;
     assert_eq!(hostile.len(), 1);
-    assert!(hostile[0]["title"].as_str().unwrap().contains("<img src=x"), "{hostile:?}");
+    assert!(hostile[0]["snippet"].as_str().unwrap().contains("<script>window.pwned=3</script>"), "{hostile:?}");
     assert_eq!(hostile[0]["href"], Value::Null, "a javascript: URL is not a link");
     assert_eq!(js(c, "return document.querySelectorAll('#hits img, #hits script, #hits b').length").await, 0);
     assert_eq!(js(c, "return window.pwned === undefined").await, true);

@@ -54,6 +54,14 @@ async function run(push) {
   if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
   document.title = state.q ? state.q + " — newsdex" : "newsdex";
 
+  if (!state.q) {
+    // The engine needs words to look for; an empty box shows how to start instead.
+    if (inFlight) inFlight.abort();
+    showError({ error: "Type what to look for, then press Enter. Syntax: the Syntax button." });
+    statusLine.className = "";
+    $("chips-box").hidden = true;
+    return;
+  }
   const api = toParams(state);
   api.set("limit", String(PAGE_SIZE));
   api.set("offset", String((state.page - 1) * PAGE_SIZE));
@@ -81,6 +89,7 @@ function showError(doc) {
   statusLine.textContent = (doc.error || "The search failed.") + where;
   hitList.replaceChildren();
   pager.replaceChildren();
+  chips.replaceChildren();
   $("timeline-box").hidden = true;
   $("suggestions").hidden = true;
 }
@@ -93,7 +102,7 @@ function render(doc) {
     ? "Nothing matched."
     : about + total.toLocaleString("en") + (total === 1 ? " entry" : " entries") +
       (doc.hits.length ? " — showing " + first + "–" + (first + doc.hits.length - 1) : "") +
-      " (" + doc.took_ms + " ms)";
+      " (" + Number(doc.took_ms).toFixed(1) + " ms)";
   renderSuggestions(doc.suggestions || []);
   renderHits(doc.hits);
   renderChips(doc.facets ? doc.facets.sources : []);
