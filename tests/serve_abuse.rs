@@ -27,8 +27,10 @@ fn oversized_and_malformed_requests_are_refused_and_the_server_goes_on() {
     let wait = Duration::from_secs(10);
     let huge_url = format!("GET /api/search?q={} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000));
     let huge_header = format!("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "b".repeat(100_000));
-    let many_headers: String =
-        format!("GET /health HTTP/1.1\r\nHost: x\r\n{}\r\n", (0..500).map(|i| format!("X-{i}: v\r\n")).collect::<String>());
+    let many_headers: String = format!(
+        "GET /health HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..500).map(|i| format!("X-{i}: v\r\n")).collect::<String>()
+    );
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("a 100 kB URL", huge_url.into_bytes()),
         ("a 100 kB header", huge_header.into_bytes()),
@@ -38,9 +40,15 @@ fn oversized_and_malformed_requests_are_refused_and_the_server_goes_on() {
         ("HTTP/9", b"GET / HTTP/9.9\r\nHost: x\r\n\r\n".to_vec()),
         ("a bad header", b"GET / HTTP/1.1\r\nHost x\r\n\r\n".to_vec()),
         ("a bad content length", b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n".to_vec()),
-        ("a huge declared body", b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nabc".to_vec()),
+        (
+            "a huge declared body",
+            b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nabc".to_vec(),
+        ),
         ("a non-UTF-8 path", b"GET /api/entries/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec()),
-        ("invalid percent-encoding", b"GET /api/entries/%FF%FE HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec()),
+        (
+            "invalid percent-encoding",
+            b"GET /api/entries/%FF%FE HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec(),
+        ),
     ];
     for (what, request) in &cases {
         let answer = server.raw(request, wait);

@@ -35,7 +35,10 @@ fn search_answers_the_bytes_the_cli_prints() {
         ),
         ("q=ukraine&sort=newest&limit=3&offset=2", &["ukraine", "--sort", "newest", "--limit", "3", "--offset", "2"]),
         ("q=ukraine&sort=oldest&facets=true", &["ukraine", "--sort", "oldest", "--facets"]),
-        ("q=russia&source=AP&source=Reuters&facets=1", &["russia", "--source", "AP", "--source", "Reuters", "--facets"]),
+        (
+            "q=russia&source=AP&source=Reuters&facets=1",
+            &["russia", "--source", "AP", "--source", "Reuters", "--facets"],
+        ),
         ("q=tanks+croatia+promise&any=true&limit=20", &["tanks croatia promise", "--any", "--limit", "20"]),
         ("q=rutte+NEAR%2F5+desperation", &["rutte NEAR/5 desperation"]),
         ("q=troopz+ukrane", &["troopz ukrane"]),
@@ -124,7 +127,10 @@ fn bad_parameters_get_400_naming_the_parameter() {
     // unknown routes are JSON 404s; other methods are refused
     let (status, kind, _) = server.get("/api/nothing");
     assert_eq!((status, kind.as_str()), (404, "application/json"));
-    let answer = server.raw(b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", Duration::from_secs(5));
+    let answer = server.raw(
+        b"POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(5),
+    );
     assert!(answer.starts_with(b"HTTP/1.1 405"), "{}", String::from_utf8_lossy(&answer));
 }
 
@@ -133,7 +139,10 @@ fn a_commit_by_the_indexer_is_served_without_a_restart() {
     let t = seed_index();
     let server = Server::start(&t.index(), &[]);
     assert_eq!(server.json("/api/search?q=quokka")["total"], 0);
-    t.write("new.ndjson", "{\"title\":\"Quokka sighting delights hikers\",\"date\":\"2024-11-01\",\"body\":\"A quokka on the trail.\"}\n");
+    t.write(
+        "new.ndjson",
+        "{\"title\":\"Quokka sighting delights hikers\",\"date\":\"2024-11-01\",\"body\":\"A quokka on the trail.\"}\n",
+    );
     t.build();
     let started = Instant::now();
     loop {
@@ -179,7 +188,14 @@ fn refuses_a_missing_index_and_a_busy_port() {
 
     let t = seed_index();
     let server = Server::start(&t.index(), &["--quiet"]);
-    let out = newsdex().arg("serve").arg("--index").arg(t.index()).arg("--addr").arg(server.addr.to_string()).output().unwrap();
+    let out = newsdex()
+        .arg("serve")
+        .arg("--index")
+        .arg(t.index())
+        .arg("--addr")
+        .arg(server.addr.to_string())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&server.addr.to_string()), "{err}");

@@ -84,7 +84,11 @@ fn the_search_page_works_in_headless_chromium() {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let started = Instant::now();
         let c = loop {
-            match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
                 Ok(c) => break c,
                 Err(e) if started.elapsed() > Duration::from_secs(30) => panic!("cannot reach chromedriver: {e}"),
                 Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
@@ -141,7 +145,12 @@ async fn url(c: &Client) -> String {
 
 /// Waits for a search to finish (nothing in flight, a result line shown).
 async fn settled(c: &Client) -> Result<(), String> {
-    until(c, "!document.body.hasAttribute('aria-busy') && document.getElementById('status').textContent !== 'Searching…'", "the search").await
+    until(
+        c,
+        "!document.body.hasAttribute('aria-busy') && document.getElementById('status').textContent !== 'Searching…'",
+        "the search",
+    )
+    .await
 }
 
 async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(), String> {
@@ -150,27 +159,46 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
 
     // `/` focuses the search box from anywhere on the page.
     js(c, "document.getElementById('q').blur(); document.body.focus();").await;
-    let keys = KeyActions::new("keyboard".into()).then(KeyAction::Down { value: '/' }).then(KeyAction::Up { value: '/' });
+    let keys =
+        KeyActions::new("keyboard".into()).then(KeyAction::Down { value: '/' }).then(KeyAction::Up { value: '/' });
     c.perform_actions(keys).await.map_err(|e| e.to_string())?;
     assert_eq!(js(c, "return document.activeElement.id").await, "q", "/ focuses the search box");
 
     // Type a query and press Enter: highlighted hits.
     let box_ = c.find(Locator::Id("q")).await.map_err(|e| e.to_string())?;
     box_.send_keys("troops\u{E007}").await.map_err(|e| e.to_string())?;
-    until(c, "location.search.includes('q=troops') && document.querySelectorAll('#hits li.hit').length > 0", "hits for troops").await?;
+    until(
+        c,
+        "location.search.includes('q=troops') && document.querySelectorAll('#hits li.hit').length > 0",
+        "hits for troops",
+    )
+    .await?;
     settled(c).await?;
     let first = hits(c).await;
     let total_all = total(c).await;
     assert!(!first.is_empty() && total_all > 0);
-    let marks: Vec<String> = first.iter().flat_map(|h| h["marks"].as_array().unwrap().clone()).map(|m| m.as_str().unwrap().to_lowercase()).collect();
+    let marks: Vec<String> = first
+        .iter()
+        .flat_map(|h| h["marks"].as_array().unwrap().clone())
+        .map(|m| m.as_str().unwrap().to_lowercase())
+        .collect();
     assert!(!marks.is_empty(), "no highlights: {first:?}");
     assert!(marks.iter().all(|m| m.starts_with("troop")), "highlights are the matched word: {marks:?}");
     c.screenshot().await.map(|png| std::fs::write(shots.join("results.png"), png)).map_err(|e| e.to_string())?.ok();
 
     // A date range: only entries of that day remain.
-    js(c, "const f = document.getElementById('from'); f.value = '2024-10-29'; f.dispatchEvent(new Event('change'));
-           const t = document.getElementById('to'); t.value = '2024-10-29'; t.dispatchEvent(new Event('change'));").await;
-    until(c, "location.search.includes('from=2024-10-29') && location.search.includes('to=2024-10-29')", "the date range in the URL").await?;
+    js(
+        c,
+        "const f = document.getElementById('from'); f.value = '2024-10-29'; f.dispatchEvent(new Event('change'));
+           const t = document.getElementById('to'); t.value = '2024-10-29'; t.dispatchEvent(new Event('change'));",
+    )
+    .await;
+    until(
+        c,
+        "location.search.includes('from=2024-10-29') && location.search.includes('to=2024-10-29')",
+        "the date range in the URL",
+    )
+    .await?;
     settled(c).await?;
     let dated = hits(c).await;
     let total_day = total(c).await;
@@ -183,7 +211,9 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
     chip.click().await.map_err(|e| e.to_string())?;
     until(c, "location.search.includes('source=')", "the source in the URL").await?;
     settled(c).await?;
-    let pressed = js(c, "return [...document.querySelectorAll('#chips .chip[aria-pressed=true]')].map(b => b.dataset.source)").await;
+    let pressed =
+        js(c, "return [...document.querySelectorAll('#chips .chip[aria-pressed=true]')].map(b => b.dataset.source)")
+            .await;
     assert_eq!(pressed, json!([source]));
     let by_source = hits(c).await;
     assert!(!by_source.is_empty());
@@ -196,7 +226,12 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
     assert_eq!(js(c, "return document.getElementById('q').value").await, "president");
     let page1: Vec<String> = hits(c).await.iter().map(|h| h["title"].as_str().unwrap().to_string()).collect();
     assert_eq!(page1.len(), 10);
-    c.find(Locator::Css("#pager button[aria-label='Next page']")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
+    c.find(Locator::Css("#pager button[aria-label='Next page']"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
     until(c, "location.search.includes('page=2')", "page 2 in the URL").await?;
     settled(c).await?;
     let page2: Vec<String> = hits(c).await.iter().map(|h| h["title"].as_str().unwrap().to_string()).collect();
@@ -213,7 +248,11 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
     // Wikinews entries carry their credit and licence.
     let credited = hits(c).await.into_iter().filter(|h| h["credit"].is_string()).count();
     assert!(credited > 0, "no Wikinews credit shown");
-    assert!(js(c, "return document.querySelector('.credit').textContent").await.as_str().unwrap().contains("CC BY 2.5"));
+    assert!(js(c, "return document.querySelector('.credit').textContent")
+        .await
+        .as_str()
+        .unwrap()
+        .contains("CC BY 2.5"));
 
     // The timeline: clicking a bar keeps only its dates.
     let bars = js(c, "return document.querySelectorAll('#timeline .bucket').length").await.as_u64().unwrap();
@@ -248,7 +287,11 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
     c.set_window_size(390, 844).await.map_err(|e| e.to_string())?;
     c.goto(&server.url("/?q=troops")).await.map_err(|e| e.to_string())?;
     settled(c).await?;
-    assert_eq!(js(c, "return document.documentElement.scrollWidth <= window.innerWidth + 1").await, true, "no sideways scrolling on a phone");
+    assert_eq!(
+        js(c, "return document.documentElement.scrollWidth <= window.innerWidth + 1").await,
+        true,
+        "no sideways scrolling on a phone"
+    );
     c.screenshot().await.map(|png| std::fs::write(shots.join("phone.png"), png)).map_err(|e| e.to_string())?.ok();
     Ok(())
 }
@@ -260,6 +303,7 @@ async fn total(c: &Client) -> u64 {
     if text.starts_with("Nothing") {
         return 0;
     }
-    let digits: String = text.trim_start_matches("about ").chars().take_while(|ch| ch.is_ascii_digit() || *ch == ',').collect();
+    let digits: String =
+        text.trim_start_matches("about ").chars().take_while(|ch| ch.is_ascii_digit() || *ch == ',').collect();
     digits.replace(',', "").parse().unwrap_or_else(|_| panic!("no total in {text:?}"))
 }

@@ -22,14 +22,9 @@ pub fn run(args: ServeArgs) -> Result<Status> {
     let quiet = args.quiet;
     let log = Arc::new(move |event: &Event<'_>| match event {
         Event::Listening(addr) => eprintln!("newsdex: serving at http://{addr}/ (Ctrl-C stops)"),
-        Event::Request(r) if !quiet => eprintln!(
-            "{} {} {} {} {:.1}ms",
-            r.peer,
-            r.method,
-            r.target,
-            r.status,
-            r.elapsed.as_secs_f64() * 1e3
-        ),
+        Event::Request(r) if !quiet => {
+            eprintln!("{} {} {} {} {:.1}ms", r.peer, r.method, r.target, r.status, r.elapsed.as_secs_f64() * 1e3)
+        }
         Event::Request(_) => {}
         Event::Reloaded { entries } if !quiet => eprintln!("newsdex: the index changed; now {entries} entries"),
         Event::Reloaded { .. } => {}

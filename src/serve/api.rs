@@ -324,7 +324,12 @@ pub fn search_request(raw: &str, clock: &Clock) -> Result<SearchRequest, ApiErro
                     "relevance" => Sort::Relevance,
                     "newest" => Sort::Newest,
                     "oldest" => Sort::Oldest,
-                    _ => return Err(ApiError::bad("sort", format!("sort {value:?}: expected relevance, newest or oldest"))),
+                    _ => {
+                        return Err(ApiError::bad(
+                            "sort",
+                            format!("sort {value:?}: expected relevance, newest or oldest"),
+                        ))
+                    }
                 }
             }
             "limit" => request.limit = number("limit", value, MAX_LIMIT)?,

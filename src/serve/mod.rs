@@ -128,8 +128,7 @@ pub fn serve(index: NewsIndex, settings: Settings, log: Log) -> Result<()> {
         .map_err(|e| Error::io("the server's threads", e))?;
     let outcome = runtime.block_on(async {
         let stop = stop_signal().map_err(|e| Error::io("signal handlers", e))?;
-        let listener =
-            TcpListener::bind(settings.addr).await.map_err(|e| Error::io(settings.addr.to_string(), e))?;
+        let listener = TcpListener::bind(settings.addr).await.map_err(|e| Error::io(settings.addr.to_string(), e))?;
         let bound = listener.local_addr().map_err(|e| Error::io(settings.addr.to_string(), e))?;
         let state = Arc::new(api::State::new(index, &settings, log.clone()));
         tokio::spawn(follow_commits(state.clone(), settings.reload_every));
@@ -166,7 +165,13 @@ fn stop_signal() -> std::io::Result<impl Future<Output = ()>> {
 }
 
 /// Accepts connections until `stop`, then lets the open ones finish (for a few seconds).
-async fn accept(listener: TcpListener, app: axum::Router, settings: &Settings, log: &Log, stop: impl Future<Output = ()>) {
+async fn accept(
+    listener: TcpListener,
+    app: axum::Router,
+    settings: &Settings,
+    log: &Log,
+    stop: impl Future<Output = ()>,
+) {
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(settings.head_timeout)

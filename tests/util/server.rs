@@ -71,7 +71,8 @@ impl Server {
             .into();
         let mut response = agent.get(&self.url(path)).call().unwrap_or_else(|e| panic!("GET {path}: {e}"));
         let status = response.status().as_u16();
-        let kind = response.headers().get("content-type").map(|v| v.to_str().unwrap_or("").to_string()).unwrap_or_default();
+        let kind =
+            response.headers().get("content-type").map(|v| v.to_str().unwrap_or("").to_string()).unwrap_or_default();
         let body = response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_vec().unwrap();
         (status, kind, body)
     }
