@@ -39,11 +39,14 @@ fn concurrent_clients_get_answers_without_errors() {
                     for i in 0..per_client {
                         let url = format!("{base}{}", QUERIES[(c + i) % QUERIES.len()]);
                         let sent = Instant::now();
-                        match agent.get(&url).call() {
-                            Ok(mut r) if r.status() == 200 && r.body_mut().read_to_vec().is_ok() => {
-                                latencies.push(sent.elapsed())
-                            }
-                            _ => errors += 1,
+                        let ok = match agent.get(&url).call() {
+                            Ok(mut r) => r.status() == 200 && r.body_mut().read_to_vec().is_ok(),
+                            Err(_) => false,
+                        };
+                        if ok {
+                            latencies.push(sent.elapsed());
+                        } else {
+                            errors += 1;
                         }
                     }
                     (latencies, errors)
