@@ -110,7 +110,8 @@ fn slow_clients_are_cut_off_and_do_not_block_others() {
 #[test]
 fn a_thousand_concurrent_connections_are_all_answered() {
     let t = seed_index();
-    let server = Server::start(&t.index(), &["--quiet"]);
+    // A generous deadline: this is about connections, on a busy test machine.
+    let server = Server::start(&t.index(), &["--quiet", "--timeout", "120"]);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let addr = server.addr;
     let (ok, failed) = runtime.block_on(async move {
