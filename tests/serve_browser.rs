@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::actions::{KeyAction, KeyActions};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
@@ -137,10 +137,6 @@ async fn hits(c: &Client) -> Vec<Value> {
     )
     .await;
     v.as_array().cloned().unwrap_or_default()
-}
-
-async fn url(c: &Client) -> String {
-    c.current_url().await.unwrap().to_string()
 }
 
 /// Waits for a search to finish (nothing in flight, a result line shown).
