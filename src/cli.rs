@@ -52,6 +52,14 @@ pub enum Command {
     /// The collection is a folder in the SMART layout of the TIME collection: TIME.ALL or
     /// TIME.txt, TIME.QUE(.txt) and TIME.REL(.txt).
     Eval(EvalArgs),
+    /// Serve an index over HTTP: a JSON API and a search page.
+    ///
+    /// Endpoints: GET / (the search page), /api/search (the parameters of `search`: q, any,
+    /// from, to, since, source, sort, limit, offset, facets; the same JSON as `search --json`),
+    /// /api/entries/ID (as `show --json`), /api/stats (as `stats --json`), /health.
+    /// New commits of `newsdex index` are picked up while running. Ctrl-C or SIGTERM stops it.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -205,6 +213,36 @@ pub struct StatsArgs {
     /// When to use bold.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  newsdex serve --index index
+  curl 'http://127.0.0.1:8080/api/search?q=troops&source=Reuters&facets=true'
+  newsdex serve --addr 0.0.0.0:8080     (reachable from other machines: mind what the index holds)")]
+pub struct ServeArgs {
+    /// Where the index lives.
+    #[arg(long, value_name = "PATH", default_value = newsdex::index::DEFAULT_INDEX_DIR)]
+    pub index: PathBuf,
+
+    /// Address and port to listen on (loopback by default; port 0 picks a free one).
+    #[arg(long, value_name = "IP:PORT", default_value = newsdex::serve::DEFAULT_ADDR)]
+    pub addr: std::net::SocketAddr,
+
+    /// Answer a request that takes longer than this with 503.
+    #[arg(long, value_name = "SECONDS", default_value_t = newsdex::serve::DEFAULT_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+
+    /// Close a connection whose client takes longer than this to send a request's head, or
+    /// that stays idle this long.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+
+    /// No access log: only the address, problems, and the stop.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,8 @@
 //! - [`search`]: running a request: hits, total, snippets, facets and timeline, "did you
 //!   mean"; one entry by id or URL; an index's statistics.
 //! - [`render`]: JSON (its module doc is the format spec) and terminal text.
+//! - [`serve`] (cargo feature `serve`, on by default): the HTTP API and the search page,
+//!   through the same search and JSON code as the CLI.
 //! - [`eval`]: ranking quality measured on a judged test collection (MAP, nDCG@10, P@10),
 //!   through the same index and search path.
 //! - [`error`]: the errors commands end with.
@@ -37,5 +39,7 @@ pub mod index;
 pub mod query;
 pub mod render;
 pub mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 
 pub use error::{Error, Result};

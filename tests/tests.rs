@@ -17,3 +17,7 @@ mod query_relevance;
 mod query_results;
 mod reliability_faults;
 mod reliability_properties;
+mod serve_abuse;
+mod serve_api;
+mod serve_browser;
+mod serve_load;

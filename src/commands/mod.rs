@@ -5,6 +5,8 @@ mod eval;
 mod extract;
 mod index;
 mod search;
+#[cfg(feature = "serve")]
+mod serve;
 mod show;
 mod stats;
 
@@ -45,6 +47,8 @@ pub fn run(command: Command) -> Result<Status> {
         Command::Show(args) => show::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Eval(args) => eval::run(args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args),
     }
 }
 
