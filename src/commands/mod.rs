@@ -2,6 +2,7 @@
 //! arguments, call the library, write the output, return a [`Status`].
 
 mod eval;
+mod export;
 mod extract;
 mod index;
 mod search;
@@ -45,6 +46,7 @@ pub fn run(command: Command) -> Result<Status> {
         Command::Show(args) => show::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Export(args) => export::run(args),
     }
 }
 
