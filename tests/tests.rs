@@ -15,3 +15,4 @@ mod query_analysis;
 mod query_language;
 mod query_relevance;
 mod query_results;
+mod scaleout;

@@ -330,3 +330,129 @@ pub fn quickwit_range(range: &DateRange) -> String {
     let to = range.to.map_or_else(|| "*".to_string(), format_instant);
     format!("date:[{from} TO {to}}}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::syntax::parse;
+
+    fn os(q: &str) -> (Value, Vec<Note>) {
+        let mut t = Translator::default();
+        let v = t.opensearch(&parse(q, false).unwrap()).unwrap();
+        (v, t.notes)
+    }
+
+    fn qw(q: &str, any: bool) -> (String, Vec<Note>) {
+        let mut t = Translator::default();
+        let v = t.quickwit(&parse(q, any).unwrap()).unwrap();
+        (v, t.notes)
+    }
+
+    #[test]
+    fn words_and_phrases_search_title_and_body_with_newsdex_weights() {
+        let (v, _) = os("troops");
+        assert_eq!(
+            v,
+            json!({ "bool": { "should": [
+                { "match": { "title": { "query": "troops", "boost": TITLE_BOOST } } },
+                { "match": { "body": { "query": "troops" } } }
+            ] } })
+        );
+        let (v, _) = os("body:\"north korean troops\"~3");
+        assert_eq!(v, json!({ "match_phrase": { "body": { "query": "north korean troops", "slop": 3 } } }));
+        // One word that analyses to two terms is a phrase, as in newsdex.
+        let (v, _) = os("title:Ukraine-Nordic");
+        assert_eq!(v, json!({ "match_phrase": { "title": { "query": "Ukraine-Nordic", "slop": 0 } } }));
+        let (v, notes) = qw("troops", false);
+        assert_eq!(v, "(title_terms:\"troop\" OR body_terms:\"troop\")");
+        assert!(notes[0].0.contains("no boosts"));
+        assert_eq!(qw("body:\"North Korea's troops\"~2", false).0, "body_terms:\"north korea troop\"~2");
+    }
+
+    #[test]
+    fn exact_prefix_and_fuzzy_use_the_unstemmed_words() {
+        let (v, _) = os("title:=universe");
+        assert_eq!(v, json!({ "match_phrase": { "title.exact": { "query": "universe", "slop": 0 } } }));
+        let (v, _) = os("body:Ukrain*");
+        assert_eq!(v, json!({ "prefix": { "body.exact": { "value": "ukrain" } } }));
+        let (v, _) = os("body:Zelenskí~");
+        assert_eq!(
+            v,
+            json!({ "fuzzy": { "body.exact": { "value": "zelenski", "fuzziness": 2, "transpositions": true } } })
+        );
+        assert_eq!(os("body:kyiv~1").0["fuzzy"]["body.exact"]["fuzziness"], 1);
+        assert_eq!(qw("exact:\"war on terror\"~1", false).0, "(title:\"war on terror\"~1 OR body:\"war on terror\"~1)");
+        assert_eq!(qw("title:Ukrain*", false).0, "title:ukrain*");
+        let (v, notes) = qw("body:zelensky~2", false);
+        assert_eq!(v, "body:\"zelensky\"");
+        assert!(notes.iter().any(|n| n.0.contains("no typo tolerance")));
+    }
+
+    #[test]
+    fn near_is_unordered_proximity() {
+        let (v, notes) = os("body:(rutte NEAR/5 desperation)");
+        let rule = &v["intervals"]["body"]["all_of"];
+        assert_eq!(rule["ordered"], false);
+        assert_eq!(rule["max_gaps"], 5);
+        assert_eq!(rule["intervals"][1]["match"]["query"], "desperation");
+        assert!(notes[0].0.contains("NEAR/5"));
+        assert_eq!(
+            qw("body:(rutte NEAR/5 desperation)", false).0,
+            "(body_terms:\"rutt desper\"~5 OR body_terms:\"desper rutt\"~5)"
+        );
+    }
+
+    #[test]
+    fn keywords_and_dates_are_filters_on_their_fields() {
+        assert_eq!(os("source:Reuters").0, json!({ "term": { "sources.folded": { "value": "reuters" } } }));
+        assert_eq!(
+            os("source:\"Associated Press\"").0,
+            json!({ "term": { "sources.folded": { "value": "ap" } } }),
+            "agency names are canonical, as in the index"
+        );
+        assert_eq!(os("author:KB").0, json!({ "term": { "authors.folded": { "value": "kb" } } }));
+        assert_eq!(os("kind:Update").0, json!({ "term": { "kind": { "value": "update" } } }));
+        assert_eq!(os("id:4mKXR").0, json!({ "term": { "id": { "value": "4mKXR" } } }));
+        assert_eq!(os("url:https://p.dw.com/p/4mKXR").0["term"]["url"]["value"], "https://p.dw.com/p/4mKXR");
+        assert_eq!(
+            os("date:2024-10").0,
+            json!({ "constant_score": { "boost": 0.0, "filter": { "range": { "date": {
+                "gte": "2024-10-01T00:00:00Z", "lt": "2024-11-01T00:00:00Z" } } } } })
+        );
+        assert_eq!(
+            os("date:>=2024-10-29").0["constant_score"]["filter"]["range"]["date"],
+            json!({ "gte": "2024-10-29T00:00:00Z" })
+        );
+        assert_eq!(qw("source:reuters", false).0, "sources:\"Reuters\"");
+        assert_eq!(qw("kind:update", false).0, "kind:\"update\"");
+        assert_eq!(quoted("a\"b\\"), r#""a\"b\\""#, "quotes and backslashes are escaped");
+        assert_eq!(qw("date:..2024-10-28", false).0, "date:[* TO 2024-10-29T00:00:00Z}");
+    }
+
+    #[test]
+    fn booleans_keep_must_should_and_must_not() {
+        let (v, _) = os("tanks -croatia");
+        assert_eq!(v["bool"]["must"][0]["bool"]["should"][1]["match"]["body"]["query"], "tanks");
+        assert_eq!(v["bool"]["must_not"][0]["bool"]["should"][1]["match"]["body"]["query"], "croatia");
+        let (v, _) = os("NOT croatia");
+        assert_eq!(v["bool"]["must"][0], json!({ "match_all": {} }), "only exclusions: everything else");
+        let (v, _) = os("iraq OR iran");
+        assert_eq!(v["bool"]["should"].as_array().unwrap().len(), 2);
+        assert!(v["bool"].get("must").is_none());
+        assert_eq!(qw("body:iraq OR body:iran", false).0, "(body_terms:\"iraq\" OR body_terms:\"iran\")");
+        assert_eq!(qw("body:oil -body:opec", false).0, "(body_terms:\"oil\" AND NOT body_terms:\"opec\")");
+        assert_eq!(qw("NOT body:opec", false).0, "(* AND NOT body_terms:\"opec\")");
+        assert_eq!(qw("body:tanks body:croatia", true).0, "(body_terms:\"tank\" OR body_terms:\"croatia\")");
+        let (v, notes) = qw("+body:tanks body:croatia", true);
+        assert_eq!(v, "body_terms:\"tank\"", "optional words only rank beside required ones");
+        assert!(notes.iter().any(|n| n.0.contains("only change the ranking")));
+    }
+
+    #[test]
+    fn punctuation_constrains_nothing() {
+        let mut t = Translator::default();
+        assert_eq!(t.opensearch(&parse("—", false).unwrap()), None);
+        assert_eq!(t.quickwit(&parse("—", false).unwrap()), None);
+        assert!(t.opensearch(&parse("— troops", false).unwrap()).is_some());
+    }
+}
