@@ -254,7 +254,8 @@ fn named_fields(v: &Value, out: &mut BTreeSet<String>) {
             for (k, child) in map {
                 match k.as_str() {
                     "match" | "match_phrase" | "prefix" | "fuzzy" | "term" | "terms" | "range" | "intervals" => {
-                        if let Some(inner) = child.as_object() {
+                        // An aggregation's `terms` names its field under "field" (below).
+                        if let Some(inner) = child.as_object().filter(|m| !m.contains_key("field")) {
                             out.extend(
                                 inner
                                     .keys()
