@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use newsdex::date::{parse_bound, parse_since, DateSpan, Since};
+use newsdex::render::export::ExportFormat;
+use newsdex::search::explain::Engine;
 use newsdex::search::Sort;
 
 /// Full-text search for news: index folders of live blogs, articles and exports, then find
@@ -60,6 +62,13 @@ pub enum Command {
     /// New commits of `newsdex index` are picked up while running. Ctrl-C or SIGTERM stops it.
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+    /// Write the indexed entries (all, or those a query matches) for another search engine:
+    /// NDJSON, an OpenSearch/Elasticsearch `_bulk` body, or Quickwit's ingest format.
+    ///
+    /// Entries stream to stdout in index order, or into numbered files of --batch-size
+    /// entries each with --out. The index mappings these formats fit are in deploy/.
+    #[command(verbatim_doc_comment)]
+    Export(ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +187,101 @@ pub struct SearchArgs {
     /// When to colour highlights.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+
+    /// Print the request body that asks OpenSearch or Quickwit the same question (for the
+    /// index deploy/ defines and `newsdex export` fills) instead of searching; differences
+    /// are noted on stderr.
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub explain: Option<EngineArg>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  newsdex export --format opensearch-bulk | curl -s -H 'Content-Type: application/x-ndjson' \\
+      -XPOST localhost:9200/newsdex/_bulk --data-binary @-
+  newsdex export --format quickwit --out parts/ && quickwit index ingest --index newsdex --input-path parts/part-00001.ndjson
+  newsdex export 'source:Reuters' --from 2024-10 --format ndjson > reuters.ndjson")]
+pub struct ExportArgs {
+    /// Only entries matching this query (default: every entry).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Where the index lives.
+    #[arg(long, value_name = "PATH", default_value = newsdex::index::DEFAULT_INDEX_DIR)]
+    pub index: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormatArg::Ndjson)]
+    pub format: ExportFormatArg,
+
+    /// Only entries dated on or after DATE.
+    #[arg(long, value_name = "DATE", value_parser = parse_bound)]
+    pub from: Option<DateSpan>,
+
+    /// Only entries dated on or before DATE.
+    #[arg(long, value_name = "DATE", value_parser = parse_bound)]
+    pub to: Option<DateSpan>,
+
+    /// Only entries dated within this age (7d, 2w, 3m, 1y, 12h) or since DATE.
+    #[arg(long, value_name = "AGE", value_parser = parse_since)]
+    pub since: Option<Since>,
+
+    /// Only entries crediting this agency (repeat for any of several).
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+
+    /// Match any of the words instead of all of them.
+    #[arg(long)]
+    pub any: bool,
+
+    /// Write numbered files (part-00001.ndjson, ...) into this folder instead of stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Entries per file with --out (one `_bulk` request each).
+    #[arg(long, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch_size: u64,
+
+    /// The OpenSearch index named in every bulk action (default: the one in the `_bulk` URL).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormatArg {
+    /// One entry object per line, as `show --json` prints it; `newsdex index` reads it back.
+    Ndjson,
+    /// An OpenSearch / Elasticsearch `_bulk` body, `_id` = the entry id.
+    OpensearchBulk,
+    /// Quickwit's NDJSON ingest format, with pre-stemmed copies of title and body.
+    Quickwit,
+}
+
+impl From<ExportFormatArg> for ExportFormat {
+    fn from(f: ExportFormatArg) -> ExportFormat {
+        match f {
+            ExportFormatArg::Ndjson => ExportFormat::Ndjson,
+            ExportFormatArg::OpensearchBulk => ExportFormat::OpensearchBulk,
+            ExportFormatArg::Quickwit => ExportFormat::Quickwit,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EngineArg {
+    /// OpenSearch / Elasticsearch query DSL (the `_search` body).
+    Opensearch,
+    /// Quickwit search API parameters (the `POST /api/v1/<index>/search` body).
+    Quickwit,
+}
+
+impl From<EngineArg> for Engine {
+    fn from(e: EngineArg) -> Engine {
+        match e {
+            EngineArg::Opensearch => Engine::Opensearch,
+            EngineArg::Quickwit => Engine::Quickwit,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -21,3 +21,4 @@ mod serve_abuse;
 mod serve_api;
 mod serve_browser;
 mod serve_load;
+mod scaleout;

@@ -2,6 +2,7 @@
 //! arguments, call the library, write the output, return a [`Status`].
 
 mod eval;
+mod export;
 mod extract;
 mod index;
 mod search;
@@ -49,6 +50,7 @@ pub fn run(command: Command) -> Result<Status> {
         Command::Eval(args) => eval::run(args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args),
+        Command::Export(args) => export::run(args),
     }
 }
 

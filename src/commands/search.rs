@@ -1,13 +1,16 @@
 //! `newsdex search QUERY`: ranked hits as text (highlights coloured on a terminal) or as
-//! one JSON document. Exit status 0 when something matched, 1 when nothing did.
+//! one JSON document. Exit status 0 when something matched, 1 when nothing did. With
+//! `--explain ENGINE`, the equivalent OpenSearch or Quickwit request instead.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use newsdex::date::{Clock, DateRange};
+use newsdex::date::{Clock, DateRange, DateSpan, Since};
 use newsdex::index::writer::{build, BuildOptions};
 use newsdex::index::{self, NewsIndex, DEFAULT_INDEX_DIR};
 use newsdex::query::Filters;
 use newsdex::render::{json, text};
+use newsdex::search::explain::{self, Engine};
 use newsdex::search::{search, SearchRequest};
 use newsdex::{Error, Result};
 
@@ -23,6 +26,9 @@ const DEFAULT_CORPUS_DIR: &str = "corpus";
 
 pub fn run(args: SearchArgs) -> Result<Status> {
     let request = request(&args)?;
+    if let Some(engine) = args.explain {
+        return explain(&args, &request, engine.into());
+    }
     let index = open(args.index.as_deref())?;
     let results = search(&index, &request)?;
     let mut out = stdout();
@@ -37,26 +43,61 @@ pub fn run(args: SearchArgs) -> Result<Status> {
 }
 
 fn request(args: &SearchArgs) -> Result<SearchRequest> {
-    let mut range = DateRange::between(args.from.as_ref(), args.to.as_ref());
+    Ok(SearchRequest {
+        query: args.query.join(" "),
+        any: args.any,
+        filters: Filters {
+            range: date_range(args.from.as_ref(), args.to.as_ref(), args.since.as_ref())?,
+            sources: args.source.clone(),
+        },
+        limit: args.limit,
+        offset: args.offset,
+        sort: args.sort.into(),
+        facets: args.facets,
+    })
+}
+
+/// The dates `--from`, `--to` and `--since` leave, or an error when none can.
+pub(crate) fn date_range(from: Option<&DateSpan>, to: Option<&DateSpan>, since: Option<&Since>) -> Result<DateRange> {
+    let mut range = DateRange::between(from, to);
     if range.is_empty() {
         return Err(Error::Usage("--from is after --to: no date can fall between them".to_string()));
     }
-    if let Some(since) = &args.since {
+    if let Some(since) = since {
         let clock = Clock::from_setting(std::env::var(NOW_VARIABLE).ok().as_deref())?;
         range = range.intersect(&DateRange { from: Some(since.start(&clock)), to: None });
         if range.is_empty() {
             return Err(Error::Usage("--since reaches back less far than --to: no date can fall between them".into()));
         }
     }
-    Ok(SearchRequest {
-        query: args.query.join(" "),
-        any: args.any,
-        filters: Filters { range, sources: args.source.clone() },
-        limit: args.limit,
-        offset: args.offset,
-        sort: args.sort.into(),
-        facets: args.facets,
-    })
+    Ok(range)
+}
+
+/// Prints the request OpenSearch or Quickwit needs for the same search (stdout), and what
+/// it does differently (stderr). The timeline's interval comes from running the search
+/// here when the index is at hand.
+fn explain(args: &SearchArgs, request: &SearchRequest, engine: Engine) -> Result<Status> {
+    let interval = match (request.facets, args.index.as_deref()) {
+        (false, _) => None,
+        (true, path) => {
+            let path = path.map_or_else(|| PathBuf::from(DEFAULT_INDEX_DIR), Path::to_path_buf);
+            if index::exists(&path) {
+                let results = search(&NewsIndex::open(&path)?, &SearchRequest { limit: 1, ..request.clone() })?;
+                results.facets.map(|f| f.timeline.interval)
+            } else {
+                None
+            }
+        }
+    };
+    let explained = explain::explain(request, engine, interval)?;
+    for note in &explained.notes {
+        eprintln!("newsdex: note: {note}");
+    }
+    let mut out = stdout();
+    serde_json::to_writer_pretty(&mut out, &explained.body).map_err(|e| stdout_error(e.into()))?;
+    writeln!(out).map_err(stdout_error)?;
+    finish(out)?;
+    Ok(Status::Success)
 }
 
 /// Opens the index; the default one is built from `corpus/` first when it does not exist.

@@ -453,6 +453,34 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
+/// Texts turned into their [`NEWS`] terms, joined by single spaces: a copy another engine
+/// can index with a plain whitespace tokenizer and match exactly as newsdex does, stemming
+/// included (the Quickwit export, whose engine has no English stemmer).
+pub struct JoinedTerms {
+    analyzer: TextAnalyzer,
+}
+
+impl Default for JoinedTerms {
+    fn default() -> Self {
+        JoinedTerms { analyzer: news() }
+    }
+}
+
+impl JoinedTerms {
+    /// The terms of `text`, in order, separated by one space.
+    pub fn join(&mut self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut stream = self.analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&token.text);
+        }
+        out
+    }
+}
+
 /// Splits text into words as described in the module doc.
 #[derive(Clone, Default)]
 pub struct NewsTokenizer {

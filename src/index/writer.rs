@@ -25,6 +25,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
+use tantivy::indexer::UserOperation;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -698,8 +699,13 @@ impl<'a> Run<'a> {
     }
 
     /// Indexes the first capture of each story among `entries` and notes the others.
+    ///
+    /// A file's entries go to the writer as one batch, so they land in one segment in file
+    /// order: documents tied in score then come back in the same order whenever the same
+    /// file is indexed (an `export --format ndjson` round trip keeps the order of hits).
     fn feed(&self, file: &Found, entries: impl Iterator<Item = Entry>) -> Result<()> {
         let mut appearance: Option<Arc<Appearance>> = None;
+        let mut batch: Vec<UserOperation<TantivyDocument>> = Vec::new();
         for mut entry in entries {
             // Entries name the file they came from exactly as its record does: that is how a
             // later run finds the files that hold a story.
@@ -718,10 +724,13 @@ impl<'a> Run<'a> {
             let seen = lock(&self.stories).observe(item.entry, &file.path, shared, doc_hash);
             if seen == Seen::First {
                 if self.replacing {
-                    self.writer.delete_term(self.fields.id_term(&id));
+                    batch.push(UserOperation::Delete(self.fields.id_term(&id)));
                 }
-                self.writer.add_document(doc)?;
+                batch.push(UserOperation::Add(doc));
             }
+        }
+        if !batch.is_empty() {
+            self.writer.run(batch)?;
         }
         Ok(())
     }

@@ -2,10 +2,12 @@
 //!
 //! [`syntax`] parses the query language (its grammar is documented there and in the
 //! README) without knowing Tantivy; [`build`] resolves the tree against the schema with the
-//! index's own analyzers. [`compile`] does both and adds the request's filters.
+//! index's own analyzers. [`compile`] does both and adds the request's filters. [`explain`]
+//! translates the same tree for OpenSearch and Quickwit.
 
 pub mod build;
 pub mod exact;
+pub mod explain;
 pub mod syntax;
 
 use tantivy::query::{BooleanQuery, Occur, Query};

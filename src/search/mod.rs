@@ -2,8 +2,11 @@
 //! snippet per hit, and on request [`facets`] (counted in the same pass). When nothing
 //! matches, [`suggest`] offers corrected queries. No formatting happens here; `render` turns
 //! [`SearchResults`] into text or JSON, and the CLI and the HTTP server share this one path.
-//! [`show`] fetches one entry, [`stats`] describes a whole index.
+//! [`show`] fetches one entry, [`stats`] describes a whole index, [`export`] streams every
+//! match, [`explain`] writes a request for OpenSearch or Quickwit.
 
+pub mod explain;
+pub mod export;
 pub mod facets;
 pub mod show;
 pub mod snippet;

@@ -1,0 +1,50 @@
+//! Every entry a request matches, streamed one at a time in index order (`newsdex export`).
+//!
+//! Nothing is ranked or collected: the matches are visited segment by segment as the query's
+//! doc sets yield them, so exporting tens of millions of entries takes no more memory than
+//! exporting ten. Paging, sorting and facets do not apply; the query text and the filters do.
+
+use tantivy::query::EnableScoring;
+use tantivy::{DocAddress, DocSet, TantivyDocument, TERMINATED};
+
+use crate::entry::IndexedEntry;
+use crate::error::Result;
+use crate::index::{damaged_or, NewsIndex};
+use crate::query::build::all_entries;
+use crate::query::{compile, Tuning};
+use crate::search::SearchRequest;
+
+/// Calls `visit` with every entry `request` matches (its query text and filters; an empty
+/// query with no filter matches every entry), in index order, and returns how many there were.
+/// Stops at the first error `visit` returns.
+pub fn for_each_match(
+    index: &NewsIndex,
+    request: &SearchRequest,
+    mut visit: impl FnMut(IndexedEntry) -> Result<()>,
+) -> Result<usize> {
+    let fields = index.fields();
+    let filtered = !request.filters.range.is_unbounded() || !request.filters.sources.is_empty();
+    let query = if request.query.trim().is_empty() && !filtered {
+        all_entries(fields)
+    } else {
+        compile(&request.query, request.any, &request.filters, fields, index.text_analyzer(), Tuning::default())?.query
+    };
+    let searcher = index.searcher();
+    let damaged = |e| damaged_or(index.path(), e);
+    let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher)).map_err(damaged)?;
+    let mut count = 0;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let alive = reader.alive_bitset();
+        let mut scorer = weight.scorer(reader, 1.0).map_err(damaged)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc)).map_err(damaged)?;
+                visit(fields.entry(&stored)?)?;
+                count += 1;
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(count)
+}
