@@ -58,6 +58,7 @@ pub const QUERIES: &[BenchQuery] = &[
     q("or", "iraq OR iran"),
     q("phrase2", "\"prime minister\""),
     q("phrase3", "\"the united states\""),
+    BenchQuery { kind: "term_month", query: "police", from: Some("2010-03-01"), to: Some("2010-03-31"), source: None },
     BenchQuery {
         kind: "term_year",
         query: "government",

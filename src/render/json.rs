@@ -7,7 +7,10 @@
 //! ```text
 //! {
 //!   "query":   string    the query text as given
-//!   "total":   integer   number of matching entries (all of them, not only this page)
+//!   "total":   integer   number of matching entries (all of them, not only this page);
+//!                        counted exactly up to 10,000, beyond that only with --facets or a
+//!                        date --sort: otherwise it is 10000, meaning "at least 10,000"
+//!   "total_exact": bool  false when "total" is such a lower bound
 //!   "took_ms": number    time spent in the engine, in milliseconds
 //!   "hits":    [hit]     this page of hits, best first (or in the --sort order)
 //!   "facets":  facets    only with --facets (see below)
@@ -111,6 +114,7 @@ use crate::search::{Hit, SearchResults, Suggestion};
 pub struct SearchDocument<'a> {
     query: &'a str,
     total: usize,
+    total_exact: bool,
     took_ms: f64,
     hits: Vec<HitDocument<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -187,6 +191,7 @@ impl<'a> SearchDocument<'a> {
         SearchDocument {
             query: &results.query,
             total: results.total,
+            total_exact: results.total_exact,
             took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
             hits: results.hits.iter().map(hit).collect(),
             facets: results.facets.as_ref().map(FacetsDocument::new),

@@ -47,7 +47,8 @@ pub fn write_search(out: &mut dyn Write, results: &SearchResults, style: Style) 
         (Some(first), Some(last)) => format!(" (showing {}–{})", first.rank, last.rank),
         _ => String::new(),
     };
-    writeln!(out, "{}{shown} in {:.1} ms", matches(results.total), results.took.as_secs_f64() * 1000.0)?;
+    let total = if results.total_exact { matches(results.total) } else { format!("{}+ matches", results.total) };
+    writeln!(out, "{total}{shown} in {:.1} ms", results.took.as_secs_f64() * 1000.0)?;
     for s in &results.suggestions {
         let query = style.paint(BOLD, &sanitize(&s.query));
         if s.any && s.query == results.query {

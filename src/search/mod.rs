@@ -1,10 +1,12 @@
-//! Running a search: the request → compiled query → top hits, the total count and a
-//! snippet per hit, and on request [`facets`] (counted in the same pass). When nothing
-//! matches, [`suggest`] offers corrected queries. No formatting happens here; `render` turns
+//! Running a search: the request → compiled query → top hits, the total count (exact up to
+//! [`EXACT_COUNT_LIMIT`] unless facets are asked for, see [`count`]) and a snippet per hit,
+//! and on request [`facets`] (counted in the same pass). When nothing matches, [`suggest`]
+//! offers corrected queries. No formatting happens here; `render` turns
 //! [`SearchResults`] into text or JSON, and the CLI and the HTTP server share this one path.
 //! [`show`] fetches one entry, [`stats`] describes a whole index, [`export`] streams every
 //! match, [`explain`] writes a request for OpenSearch or Quickwit.
 
+pub mod count;
 pub mod explain;
 pub mod export;
 pub mod facets;
@@ -22,6 +24,7 @@ use crate::entry::IndexedEntry;
 use crate::error::Result;
 use crate::index::{damaged_or, guard, NewsIndex};
 use crate::query::{compile, Filters, Tuning};
+pub use count::{CappedCount, Total, EXACT_COUNT_LIMIT};
 pub use facets::{FacetCollector, Facets};
 pub use snippet::Snippet;
 pub use suggest::Suggestion;
@@ -89,8 +92,11 @@ pub struct Hit {
 pub struct SearchResults {
     /// The query text as given.
     pub query: String,
-    /// Number of matching entries.
+    /// Number of matching entries: exact up to [`EXACT_COUNT_LIMIT`], beyond it exact only
+    /// with facets or a date order (else the limit, and `total_exact` is false).
     pub total: usize,
+    /// False when `total` is a lower bound.
+    pub total_exact: bool,
     /// Time spent in the engine (parse, search, fetch, snippets).
     pub took: Duration,
     /// The requested page of hits.
@@ -115,12 +121,12 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
     let started = Instant::now();
     let fields = index.fields();
     let analyzer = index.text_analyzer();
-    let compiled = compile(&request.query, request.any, &request.filters, fields, analyzer.clone(), tuning)?;
+    let compiled = compile(&request.query, request.any, &request.filters, fields, analyzer, tuning)?;
     let searcher = index.searcher();
     let damaged = |e| damaged_or(index.path(), e);
 
     let top: Vec<(f32, DocAddress)>;
-    let total: usize;
+    let total: Total;
     let facets: Option<Facets>;
     let facet_collector = request.facets.then_some(FacetCollector);
     let by_date = |order| {
@@ -136,7 +142,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
         Sort::Newest
     };
     match sort {
-        Sort::Relevance => {
+        Sort::Relevance if request.facets => {
             let collector = (
                 TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score(),
                 Count,
@@ -144,20 +150,28 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             );
             let (docs, count, counted) = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
             top = docs;
-            total = count;
+            total = Total::exact(count);
             facets = counted;
+        }
+        Sort::Relevance => {
+            // Alone, the top-hits collector skips blocks that cannot make the top (block-max
+            // WAND); the count then stops at its limit.
+            let collector = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
+            top = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
+            total = searcher.search(compiled.query.as_ref(), &CappedCount::default()).map_err(damaged)?;
+            facets = None;
         }
         Sort::Newest | Sort::Oldest => {
             let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
             let collector = (by_date(order), Count, facet_collector);
             let (docs, count, counted) = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
             top = docs.into_iter().map(|(_, addr)| (0.0, addr)).collect();
-            total = count;
+            total = Total::exact(count);
             facets = counted;
         }
     }
 
-    let mut maker = snippet::SnippetMaker::new(&compiled.highlight, analyzer);
+    let mut maker = snippet::SnippetMaker::new(&compiled.highlight, fields.stemmed);
     let mut hits = Vec::with_capacity(top.len());
     for (i, (score, address)) in top.into_iter().take(request.limit).enumerate() {
         let doc: TantivyDocument = searcher.doc(address).map_err(damaged)?;
@@ -165,9 +179,17 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
         let snippet = maker.snippet(&entry.entry.body);
         hits.push(Hit { rank: request.offset + i + 1, score, entry, snippet });
     }
-    let suggestions = match (&compiled.node, total) {
+    let suggestions = match (&compiled.node, total.count) {
         (Some(node), 0) => suggest::suggest(index, request, node, tuning)?,
         _ => Vec::new(),
     };
-    Ok(SearchResults { query: request.query.clone(), total, took: started.elapsed(), hits, facets, suggestions })
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total: total.count,
+        total_exact: total.exact,
+        took: started.elapsed(),
+        hits,
+        facets,
+        suggestions,
+    })
 }

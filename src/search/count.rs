@@ -1,0 +1,98 @@
+//! Counting matches without paying for every one of them: [`CappedCount`] counts up to
+//! [`EXACT_COUNT_LIMIT`] matching entries and then stops, so that ranking the top hits of a
+//! common word (which Tantivy prunes with block-max WAND) is not followed by a walk over
+//! half the index. Past the limit the total is reported as a lower bound (`total_exact:
+//! false` in the JSON, "10000+ matches" in text), as web search engines do; facets and date
+//! orders, which visit every match anyway, keep counting exactly.
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::Weight;
+use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
+
+/// Matches counted exactly before a count becomes "at least this many".
+pub const EXACT_COUNT_LIMIT: usize = 10_000;
+
+/// A count of matches, exact up to a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    /// Matches counted: every match when `exact`, else the limit.
+    pub count: usize,
+    /// False when there are more matches than `count`.
+    pub exact: bool,
+}
+
+impl Total {
+    /// An exact count.
+    pub fn exact(count: usize) -> Total {
+        Total { count, exact: true }
+    }
+}
+
+/// Counts matching documents up to a limit, stopping early in each segment.
+#[derive(Debug, Clone, Copy)]
+pub struct CappedCount {
+    /// Stop after this many.
+    pub limit: usize,
+}
+
+impl Default for CappedCount {
+    fn default() -> Self {
+        CappedCount { limit: EXACT_COUNT_LIMIT }
+    }
+}
+
+/// Per-segment part of [`CappedCount`] (only used through `collect_segment`).
+pub struct SegmentCappedCount {
+    count: usize,
+}
+
+impl SegmentCollector for SegmentCappedCount {
+    type Fruit = usize;
+
+    fn collect(&mut self, _doc: DocId, _score: Score) {
+        self.count += 1;
+    }
+
+    fn harvest(self) -> usize {
+        self.count
+    }
+}
+
+impl Collector for CappedCount {
+    type Fruit = Total;
+    type Child = SegmentCappedCount;
+
+    fn for_segment(&self, _: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<SegmentCappedCount> {
+        Ok(SegmentCappedCount { count: 0 })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, counts: Vec<usize>) -> tantivy::Result<Total> {
+        let sum: usize = counts.iter().sum();
+        Ok(if sum > self.limit { Total { count: self.limit, exact: false } } else { Total::exact(sum) })
+    }
+
+    /// Walks the segment's matches until one more than the limit is seen (so that reaching
+    /// exactly the limit still counts as exact).
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<usize> {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut count = 0;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED && count <= self.limit {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                count += 1;
+            }
+            doc = scorer.advance();
+        }
+        Ok(count)
+    }
+}
