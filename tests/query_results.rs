@@ -71,6 +71,7 @@ fn zero_hits_suggest_words_from_the_index() {
 #[serde(deny_unknown_fields)]
 struct FacetedDoc {
     total: usize,
+    total_exact: bool,
     #[allow(dead_code)]
     query: String,
     #[allow(dead_code)]
@@ -116,10 +117,38 @@ fn faceted(t: &TestDir, args: &[&str]) -> FacetedDoc {
 }
 
 #[test]
+fn past_ten_thousand_matches_the_total_is_a_lower_bound_unless_facets_or_more_hits_are_asked_for() {
+    let t = TestDir::new();
+    let records: String = (0..10_050)
+        .map(|i| format!("{{\"title\": \"Bulletin {i}\", \"body\": \"A routine bulletin, number {i}.\", \"date\": \"2024-10-28\"}}\n"))
+        .collect();
+    t.write("bulletins.ndjson", records);
+    assert!(t.build().status.success());
+
+    let (_, doc) = t.search_json(&["bulletin"]);
+    assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(10_000), Some(false)));
+    assert_eq!(doc["hits"].as_array().unwrap().len(), 10);
+    let text = String::from_utf8(t.search(&["bulletin"]).stdout).unwrap();
+    assert!(text.contains("\n10000+ matches (showing 1–10)"), "{text}");
+    // Facets visit every match, so the count is exact; so is a date order.
+    let doc = faceted(&t, &["bulletin", "--limit", "1"]);
+    assert_eq!((doc.total, doc.total_exact), (10_050, true));
+    let (_, doc) = t.search_json(&["bulletin", "--sort", "newest"]);
+    assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(10_050), Some(true)));
+    // Asking for hits past the limit counts at least that far.
+    let (_, doc) = t.search_json(&["bulletin", "--limit", "20000"]);
+    assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(10_050), Some(true)));
+    assert_eq!(doc["hits"].as_array().unwrap().len(), 10_050);
+    // A narrower query under the limit is exact.
+    let (_, doc) = t.search_json(&["bulletin", "title:\"bulletin 17\""]);
+    assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(1), Some(true)));
+}
+
+#[test]
 fn facets_count_every_match_not_just_the_page() {
     let t = query_index();
     let doc = faceted(&t, &["troops", "--limit", "1"]);
-    assert_eq!((doc.hits.len(), doc.total), (1, 5));
+    assert_eq!((doc.hits.len(), doc.total, doc.total_exact), (1, 5, true));
     let sources: Vec<(&str, usize)> = doc.facets.sources.iter().map(|v| (v.value.as_str(), v.count)).collect();
     assert_eq!(sources, [("AFP", 4), ("AP", 4), ("Reuters", 4), ("dpa", 4), ("Other Wire", 1)]);
     assert_eq!(doc.facets.authors.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), ["dj", "kb"]);

@@ -155,10 +155,11 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
         }
         Sort::Relevance => {
             // Alone, the top-hits collector skips blocks that cannot make the top (block-max
-            // WAND); the count then stops at its limit.
+            // WAND); the count then stops at its limit, or past the last hit asked for.
             let collector = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
             top = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
-            total = searcher.search(compiled.query.as_ref(), &CappedCount::default()).map_err(damaged)?;
+            let counter = CappedCount { limit: EXACT_COUNT_LIMIT.max(request.offset.saturating_add(request.limit)) };
+            total = searcher.search(compiled.query.as_ref(), &counter).map_err(damaged)?;
             facets = None;
         }
         Sort::Newest | Sort::Oldest => {

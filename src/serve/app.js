@@ -96,11 +96,12 @@ function showError(doc) {
 
 function render(doc) {
   const total = doc.total;
-  const about = doc.total_exact === false ? "about " : "";
+  // Past 10,000 the engine stops counting unless facets are asked for: a lower bound.
+  const more = doc.total_exact === false ? "+" : "";
   const first = (state.page - 1) * PAGE_SIZE + 1;
   statusLine.textContent = total === 0
     ? "Nothing matched."
-    : about + total.toLocaleString("en") + (total === 1 ? " entry" : " entries") +
+    : total.toLocaleString("en") + more + (total === 1 ? " entry" : " entries") +
       (doc.hits.length ? " — showing " + first + "–" + (first + doc.hits.length - 1) : "") +
       " (" + Number(doc.took_ms).toFixed(1) + " ms)";
   renderSuggestions(doc.suggestions || []);
