@@ -11,9 +11,11 @@
 //!   phrases such as `"war on terror"` stay exact.
 //!
 //! The analyzers built on it lower-case, fold diacritics to ASCII (`Milanović` →
-//! `milanovic`) and, for [`NEWS`], stem English words (`troops` → `troop`). [`Normalize`]
-//! remembers the results for frequent words, because news vocabulary repeats and stemming
-//! would otherwise be the costliest part of indexing.
+//! `milanovic`) and, for [`NEWS`], stem English words (`troops` → `troop`). Each thread
+//! remembers the folded form and stem of recent words in one cache that every analyzer and
+//! stemmer of the thread shares (see [`with_forms`]): news vocabulary repeats, stemming would
+//! otherwise be the costliest part of indexing, and the stemmed and exact fields of a text
+//! then pay for each word once.
 //!
 //! The fields behind exact matching (`=universe`, [`EXACT`]) record which unstemmed words a
 //! text holds, but only where stemming loses something. A word is kept when stemming
@@ -22,10 +24,7 @@
 //! the text (`the`, `said`) is left out, since the stemmed field already answers for it (see
 //! [`exact_forms`]). That keeps the exact fields a fraction of the size of a full copy.
 
-use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
-
-use foldhash::fast::RandomState as FastHash;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
@@ -65,88 +64,21 @@ pub fn keyword() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build()
 }
 
-/// Most words a thread's stem cache remembers (a quarter of a megabyte, so that it stays in
-/// the processor's cache).
-const STEM_CACHE_SIZE: usize = 8192;
-/// Longest word the stem cache remembers, in bytes (it is kept inline, as a number).
-const STEM_KEY_BYTES: usize = 16;
-/// A remembered word that is its own stem.
-const SAME: u32 = u32::MAX;
-
-/// The stems of the first [`STEM_CACHE_SIZE`] short words a thread meets (news repeats its
-/// vocabulary, and stemming is the costly part of analysis), shared by all its analyzers.
-#[derive(Default)]
-struct StemCache {
-    /// Word bytes, zero-padded into a number → index into `stems`, or [`SAME`].
-    index: HashMap<u128, u32, FastHash>,
-    stems: Vec<Box<str>>,
-}
-
-thread_local! {
-    static STEM_CACHE: std::cell::RefCell<StemCache> = std::cell::RefCell::new(StemCache::default());
-}
-
-/// A short word as a number (tokens never hold a NUL byte, so the padding is unambiguous).
-fn cache_key(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    if bytes.len() > STEM_KEY_BYTES {
-        return None;
-    }
-    let mut key = [0u8; STEM_KEY_BYTES];
-    key[..bytes.len()].copy_from_slice(bytes);
-    Some(u128::from_le_bytes(key))
-}
-
 /// Stems single, already folded words the way Tantivy's English stemmer does, through the
-/// thread's stem cache.
-#[derive(Clone)]
+/// thread's [`WordForms`] cache.
+#[derive(Clone, Default)]
 pub struct WordStemmer {
-    stemmer: TextAnalyzer,
     stem: String,
-}
-
-impl Default for WordStemmer {
-    fn default() -> Self {
-        WordStemmer {
-            stemmer: TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(Language::English)).build(),
-            stem: String::new(),
-        }
-    }
 }
 
 impl WordStemmer {
     /// The stem of a lower-cased, folded word, when it differs from the word.
     pub fn changed_stem(&mut self, word: &str) -> Option<&str> {
-        let key = cache_key(word);
-        let cached = STEM_CACHE.with_borrow(|cache| {
-            let hit = cache.index.get(&key?).copied()?;
-            self.stem.clear();
-            if hit != SAME {
-                self.stem.push_str(&cache.stems[hit as usize]);
-            }
-            Some(hit != SAME)
+        self.stem.clear();
+        let changed = with_forms(word, |_, stem| {
+            self.stem.push_str(stem);
+            stem != word
         });
-        match cached {
-            Some(changed) => return changed.then_some(self.stem.as_str()),
-            None => {
-                let mut stream = self.stemmer.token_stream(word);
-                let stem = stream.next().map_or(word, |t| t.text.as_str());
-                self.stem.clear();
-                self.stem.push_str(stem);
-            }
-        }
-        let changed = self.stem != word;
-        if let Some(key) = key {
-            STEM_CACHE.with_borrow_mut(|cache| {
-                if cache.index.len() < STEM_CACHE_SIZE {
-                    let value = if changed { cache.stems.len() as u32 } else { SAME };
-                    cache.index.insert(key, value);
-                    if changed {
-                        cache.stems.push(self.stem.as_str().into());
-                    }
-                }
-            });
-        }
         changed.then_some(self.stem.as_str())
     }
 
@@ -156,18 +88,8 @@ impl WordStemmer {
     }
 }
 
-/// What [`Normalize`] does to one word: lower-case, fold to ASCII, and stem when asked.
-fn normalizer(stem: bool) -> TextAnalyzer {
-    let lower = TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter);
-    if stem {
-        lower.filter(Stemmer::new(Language::English)).build()
-    } else {
-        lower.build()
-    }
-}
-
-/// A token filter that lower-cases, folds and (optionally) stems each word, remembering
-/// recent results in a small [`WordCache`].
+/// A token filter that lower-cases, folds and (optionally) stems each word, through the
+/// thread's [`WordForms`] cache.
 #[derive(Clone)]
 pub struct Normalize {
     stem: bool,
@@ -184,43 +106,31 @@ impl TokenFilter for Normalize {
     type Tokenizer<T: Tokenizer> = NormalizeFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> NormalizeFilter<T> {
-        NormalizeFilter { tokenizer, stem: self.stem, word: normalizer(self.stem), cache: WordCache::new() }
+        NormalizeFilter { tokenizer, stem: self.stem, scratch: String::new() }
     }
 }
 
 /// [`Normalize`] applied to a tokenizer.
+#[derive(Clone)]
 pub struct NormalizeFilter<T> {
     tokenizer: T,
     stem: bool,
-    word: TextAnalyzer,
-    cache: WordCache,
-}
-
-impl<T: Clone> Clone for NormalizeFilter<T> {
-    /// A copy starts with an empty cache (analyzers are cloned for each indexing thread).
-    fn clone(&self) -> Self {
-        NormalizeFilter {
-            tokenizer: self.tokenizer.clone(),
-            stem: self.stem,
-            word: normalizer(self.stem),
-            cache: WordCache::new(),
-        }
-    }
+    scratch: String,
 }
 
 impl<T: Tokenizer> Tokenizer for NormalizeFilter<T> {
     type TokenStream<'a> = NormalizeStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        NormalizeStream { tail: self.tokenizer.token_stream(text), word: &mut self.word, cache: &mut self.cache }
+        NormalizeStream { tail: self.tokenizer.token_stream(text), stem: self.stem, scratch: &mut self.scratch }
     }
 }
 
 /// The token stream of [`NormalizeFilter`].
 pub struct NormalizeStream<'a, T> {
     tail: T,
-    word: &'a mut TextAnalyzer,
-    cache: &'a mut WordCache,
+    stem: bool,
+    scratch: &'a mut String,
 }
 
 impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
@@ -229,22 +139,9 @@ impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        let slot = self.cache.slot(&token.text);
-        if let Some(done) = slot.and_then(|i| self.cache.get(i, &token.text)) {
-            token.text.clear();
-            token.text.push_str(done);
-            return true;
-        }
-        let mut done = String::new();
-        let mut stream = self.word.token_stream(&token.text);
-        if let Some(t) = stream.next() {
-            done.push_str(&t.text);
-        }
-        drop(stream);
-        if let Some(i) = slot {
-            self.cache.put(i, &token.text, &done);
-        }
-        token.text = done;
+        self.scratch.clear();
+        with_forms(&token.text, |folded, stem| self.scratch.push_str(if self.stem { stem } else { folded }));
+        std::mem::swap(&mut token.text, self.scratch);
         true
     }
 
@@ -257,43 +154,82 @@ impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
     }
 }
 
-/// Longest word (in bytes) a [`WordCache`] slot holds; longer words are rare and always
-/// normalised afresh.
+/// Longest word (in bytes) a [`WordForms`] slot holds, and longest form of it; longer words
+/// are rare and always normalised afresh.
 const CACHED_WORD_BYTES: usize = 31;
-/// Slots of a [`WordCache`]: enough for the words that make up most of any news text, few
-/// enough to stay in the processor's cache (64 bytes each).
+/// Slots of a [`WordForms`] cache: enough for the words that make up most of any news text,
+/// few enough to stay near the processor (96 bytes each, 3 MiB).
 const CACHE_SLOTS: usize = 1 << 15;
 
-/// Words a [`WordCache`] sees before it allocates its slots: a search analyses a few
-/// hundred words (the query, ten snippets) and would spend more time getting two megabytes
-/// of zeroed memory from the system than it saves; indexing passes this within two bodies.
+/// Words a thread analyses before its [`WordForms`] slots are allocated: a search analyses
+/// a few hundred words (the query, ten snippets) and would spend more time getting three
+/// megabytes of zeroed memory from the system than it saves; indexing passes this within
+/// two bodies.
 const CACHE_AFTER_WORDS: u32 = 4096;
 
-/// A direct-mapped cache of normalised words: each word has one slot, chosen by its hash,
-/// holding the word and its normalised form inline (no pointers to chase). A word whose
-/// slot is taken by another simply replaces it. The slots are allocated only once the
-/// filter has seen [`CACHE_AFTER_WORDS`] words.
-struct WordCache {
-    slots: Option<Box<[CachedWord]>>,
+thread_local! {
+    static FORMS: std::cell::RefCell<WordForms> = std::cell::RefCell::new(WordForms::new());
+}
+
+/// Calls `f` with the folded (lower-cased, ASCII) form of a word and its English stem, from
+/// the thread's cache when the word was seen recently. Every analyzer and stemmer of a
+/// thread shares the cache, so the stemmed field, the exact field and the snippets of the
+/// same text pay for each word once.
+fn with_forms<R>(word: &str, f: impl FnOnce(&str, &str) -> R) -> R {
+    FORMS.with_borrow_mut(|forms| forms.get(word, f))
+}
+
+/// A direct-mapped cache of word forms: each word has one slot, chosen by its hash, holding
+/// the word, its folded form and its stem inline (no pointers to chase). A word whose slot
+/// is taken by another simply replaces it. The slots are allocated only once the thread has
+/// analysed [`CACHE_AFTER_WORDS`] words.
+struct WordForms {
+    slots: Option<Box<[CachedForms]>>,
     seen: u32,
     hasher: foldhash::fast::FixedState,
+    fold: TextAnalyzer,
+    stemmer: TextAnalyzer,
+    folded: String,
+    stem: String,
 }
 
 #[derive(Clone, Copy)]
-#[repr(C, align(64))]
-struct CachedWord {
+#[repr(C, align(32))]
+struct CachedForms {
     raw_len: u8,
-    done_len: u8,
-    raw: [u8; CACHED_WORD_BYTES],
-    done: [u8; CACHED_WORD_BYTES],
+    folded_len: u8,
+    stem_len: u8,
+    /// The word, then its folded form, then its stem, each in `CACHED_WORD_BYTES`.
+    bytes: [u8; 3 * CACHED_WORD_BYTES],
 }
 
-const EMPTY_WORD: CachedWord =
-    CachedWord { raw_len: 0, done_len: 0, raw: [0; CACHED_WORD_BYTES], done: [0; CACHED_WORD_BYTES] };
+const EMPTY_FORMS: CachedForms =
+    CachedForms { raw_len: 0, folded_len: 0, stem_len: 0, bytes: [0; 3 * CACHED_WORD_BYTES] };
 
-impl WordCache {
-    fn new() -> WordCache {
-        WordCache { slots: None, seen: 0, hasher: foldhash::fast::FixedState::default() }
+impl CachedForms {
+    fn part(&self, i: usize, len: u8) -> &[u8] {
+        let start = i * CACHED_WORD_BYTES;
+        &self.bytes[start..start + usize::from(len).min(CACHED_WORD_BYTES)]
+    }
+
+    fn set(&mut self, i: usize, value: &str) -> u8 {
+        let start = i * CACHED_WORD_BYTES;
+        self.bytes[start..start + value.len()].copy_from_slice(value.as_bytes());
+        value.len() as u8
+    }
+}
+
+impl WordForms {
+    fn new() -> WordForms {
+        WordForms {
+            slots: None,
+            seen: 0,
+            hasher: foldhash::fast::FixedState::default(),
+            fold: TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).filter(AsciiFoldingFilter).build(),
+            stemmer: TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(Language::English)).build(),
+            folded: String::new(),
+            stem: String::new(),
+        }
     }
 
     /// The slot of a word that fits one (`None` for long words and the empty word, and while
@@ -304,7 +240,7 @@ impl WordCache {
             if self.seen < CACHE_AFTER_WORDS {
                 return None;
             }
-            self.slots = Some(vec![EMPTY_WORD; CACHE_SLOTS].into_boxed_slice());
+            self.slots = Some(vec![EMPTY_FORMS; CACHE_SLOTS].into_boxed_slice());
         }
         if word.is_empty() || word.len() > CACHED_WORD_BYTES {
             return None;
@@ -312,24 +248,35 @@ impl WordCache {
         Some(self.hasher.hash_one(word.as_bytes()) as usize & (CACHE_SLOTS - 1))
     }
 
-    fn get(&self, slot: usize, word: &str) -> Option<&str> {
-        let cached = self.slots.as_ref()?.get(slot)?;
-        let raw = cached.raw.get(..usize::from(cached.raw_len))?;
-        if raw != word.as_bytes() {
-            return None;
+    fn get<R>(&mut self, word: &str, f: impl FnOnce(&str, &str) -> R) -> R {
+        let slot = self.slot(word);
+        if let Some(cached) = slot.and_then(|i| self.slots.as_ref()?.get(i)) {
+            if cached.part(0, cached.raw_len) == word.as_bytes() {
+                if let (Ok(folded), Ok(stem)) = (
+                    std::str::from_utf8(cached.part(1, cached.folded_len)),
+                    std::str::from_utf8(cached.part(2, cached.stem_len)),
+                ) {
+                    return f(folded, stem);
+                }
+            }
         }
-        std::str::from_utf8(cached.done.get(..usize::from(cached.done_len))?).ok()
-    }
-
-    fn put(&mut self, slot: usize, word: &str, done: &str) {
-        if done.len() > CACHED_WORD_BYTES || word.len() > CACHED_WORD_BYTES {
-            return;
+        self.folded.clear();
+        if let Some(t) = self.fold.token_stream(word).next() {
+            self.folded.push_str(&t.text);
         }
-        let Some(cached) = self.slots.as_mut().and_then(|slots| slots.get_mut(slot)) else { return };
-        cached.raw[..word.len()].copy_from_slice(word.as_bytes());
-        cached.raw_len = word.len() as u8;
-        cached.done[..done.len()].copy_from_slice(done.as_bytes());
-        cached.done_len = done.len() as u8;
+        self.stem.clear();
+        if let Some(t) = self.stemmer.token_stream(&self.folded).next() {
+            self.stem.push_str(&t.text);
+        }
+        let fits = |s: &str| s.len() <= CACHED_WORD_BYTES;
+        if let Some(cached) = slot.and_then(|i| self.slots.as_mut()?.get_mut(i)) {
+            if fits(&self.folded) && fits(&self.stem) {
+                cached.raw_len = cached.set(0, word);
+                cached.folded_len = cached.set(1, &self.folded);
+                cached.stem_len = cached.set(2, &self.stem);
+            }
+        }
+        f(&self.folded, &self.stem)
     }
 }
 
@@ -350,7 +297,7 @@ pub fn exact() -> TextAnalyzer {
 pub fn exact_forms(text: &str) -> Vec<String> {
     let mut words = ExactWords::default();
     words.collect(text);
-    words.kept
+    words.kept.iter().map(str::to_string).collect()
 }
 
 /// The tokenizer behind [`EXACT`]: each word stemming changes, and each word that is its own
@@ -358,26 +305,72 @@ pub fn exact_forms(text: &str) -> Vec<String> {
 #[derive(Clone)]
 pub struct ExactWords {
     words: TextAnalyzer,
-    stemmer: WordStemmer,
-    kept: Vec<String>,
-    seen: HashSet<String, FastHash>,
-    stems_of_kept: HashSet<String, FastHash>,
-    /// Words that are their own stem, one after another.
-    own_stems: String,
-    own_stem_ends: Vec<usize>,
+    /// Folded words stemming changes, one after another, with the range of each.
+    changed: Words,
+    /// Their stems.
+    stems: Words,
+    /// Folded words that are their own stem.
+    own: Words,
+    /// What the text gives the field.
+    kept: Words,
     token: Token,
+}
+
+/// Distinct words one after another in one string, with a table to find them (no allocation
+/// per word once warm).
+#[derive(Clone, Default)]
+struct Words {
+    text: String,
+    spans: Vec<std::ops::Range<usize>>,
+    /// Indexes into `spans`, by the hash of the word.
+    table: hashbrown::HashTable<usize>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl Words {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+        self.table.clear();
+    }
+
+    /// Adds a word unless it is there already.
+    fn insert(&mut self, word: &str) {
+        let hash = self.hasher.hash_one(word);
+        let (text, spans) = (&self.text, &self.spans);
+        let entry = self.table.entry(
+            hash,
+            |&i| &text[spans[i].clone()] == word,
+            |&i| self.hasher.hash_one(&text[spans[i].clone()]),
+        );
+        if let hashbrown::hash_table::Entry::Vacant(slot) = entry {
+            slot.insert(spans.len());
+            let start = self.text.len();
+            self.text.push_str(word);
+            self.spans.push(start..self.text.len());
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        let hash = self.hasher.hash_one(word);
+        self.table.find(hash, |&i| &self.text[self.spans[i].clone()] == word).is_some()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.spans.iter().map(|s| &self.text[s.clone()])
+    }
 }
 
 impl Default for ExactWords {
     fn default() -> Self {
         ExactWords {
-            words: news_unstemmed(),
-            stemmer: WordStemmer::default(),
-            kept: Vec::new(),
-            seen: HashSet::default(),
-            stems_of_kept: HashSet::default(),
-            own_stems: String::new(),
-            own_stem_ends: Vec::new(),
+            words: TextAnalyzer::builder(NewsTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                .build(),
+            changed: Words::default(),
+            stems: Words::default(),
+            own: Words::default(),
+            kept: Words::default(),
             token: Token::default(),
         }
     }
@@ -386,36 +379,28 @@ impl Default for ExactWords {
 impl ExactWords {
     /// Fills `kept` with the words of `text` the exact fields record.
     fn collect(&mut self, text: &str) {
+        self.changed.clear();
+        self.stems.clear();
+        self.own.clear();
         self.kept.clear();
-        self.seen.clear();
-        self.stems_of_kept.clear();
-        self.own_stems.clear();
-        self.own_stem_ends.clear();
         let mut stream = self.words.token_stream(text);
-        while let Some(t) = stream.next() {
-            match self.stemmer.changed_stem(&t.text) {
-                Some(stem) => {
-                    if !self.stems_of_kept.contains(stem) {
-                        self.stems_of_kept.insert(stem.to_string());
-                    }
-                    if !self.seen.contains(&t.text) {
-                        self.seen.insert(t.text.clone());
-                        self.kept.push(t.text.clone());
-                    }
+        while stream.advance() {
+            let (changed, stems, own) = (&mut self.changed, &mut self.stems, &mut self.own);
+            with_forms(&stream.token().text, |folded, stem| {
+                if folded == stem {
+                    own.insert(folded);
+                } else {
+                    changed.insert(folded);
+                    stems.insert(stem);
                 }
-                None => {
-                    self.own_stems.push_str(&t.text);
-                    self.own_stem_ends.push(self.own_stems.len());
-                }
-            }
+            });
         }
-        let mut start = 0;
-        for &end in &self.own_stem_ends {
-            let word = &self.own_stems[start..end];
-            start = end;
-            if self.stems_of_kept.contains(word) && !self.seen.contains(word) {
-                self.seen.insert(word.to_string());
-                self.kept.push(word.to_string());
+        for word in self.changed.iter() {
+            self.kept.insert(word);
+        }
+        for word in self.own.iter() {
+            if self.stems.contains(word) {
+                self.kept.insert(word);
             }
         }
     }
@@ -423,7 +408,8 @@ impl ExactWords {
 
 /// The token stream of [`ExactWords`].
 pub struct ExactWordsStream<'a> {
-    words: std::slice::Iter<'a, String>,
+    words: &'a Words,
+    next: usize,
     token: &'a mut Token,
 }
 
@@ -433,15 +419,16 @@ impl Tokenizer for ExactWords {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ExactWordsStream<'a> {
         self.collect(text);
         self.token.reset();
-        ExactWordsStream { words: self.kept.iter(), token: &mut self.token }
+        ExactWordsStream { words: &self.kept, next: 0, token: &mut self.token }
     }
 }
 
 impl TokenStream for ExactWordsStream<'_> {
     fn advance(&mut self) -> bool {
-        let Some(word) = self.words.next() else { return false };
+        let Some(span) = self.words.spans.get(self.next) else { return false };
+        self.next += 1;
         self.token.text.clear();
-        self.token.text.push_str(word);
+        self.token.text.push_str(&self.words.text[span.clone()]);
         self.token.position = self.token.position.wrapping_add(1);
         true
     }
