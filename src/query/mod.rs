@@ -26,6 +26,9 @@ pub struct Compiled {
     pub scored: bool,
     /// The parsed query text (`None` when there is only filters).
     pub node: Option<Node>,
+    /// The top hits can be found without visiting every match (see [`words_alone`]); other
+    /// queries visit every match anyway, so counting them all costs nothing more.
+    pub prunable: bool,
 }
 
 /// Parses `text` (see [`syntax`]) and combines it with the filters. An empty text is allowed
@@ -71,5 +74,18 @@ pub fn compile(
     } else {
         Box::new(BooleanQuery::new(clauses))
     };
-    Ok(Compiled { query, highlight: builder.highlight, scored, node })
+    let prunable = !has_filters && node.as_ref().is_some_and(words_alone);
+    Ok(Compiled { query, highlight: builder.highlight, scored, node, prunable })
+}
+
+/// A word, or words joined by OR: queries whose best hits Tantivy finds without visiting
+/// every match (block-max WAND).
+fn words_alone(node: &Node) -> bool {
+    match node {
+        Node::Word { .. } => true,
+        Node::Bool(parts) => {
+            parts.iter().all(|(occur, n)| *occur == syntax::Occur::Should && matches!(n, Node::Word { .. }))
+        }
+        _ => false,
+    }
 }

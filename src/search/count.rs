@@ -2,8 +2,9 @@
 //! [`EXACT_COUNT_LIMIT`] matching entries and then stops, so that ranking the top hits of a
 //! common word (which Tantivy prunes with block-max WAND) is not followed by a walk over
 //! half the index. Past the limit the total is reported as a lower bound (`total_exact:
-//! false` in the JSON, "10000+ matches" in text), as web search engines do; facets and date
-//! orders, which visit every match anyway, keep counting exactly.
+//! false` in the JSON, "10000+ matches" in text), as web search engines do. Only a word or
+//! words joined by OR are counted this way (`Compiled::prunable`): phrases, AND, filters,
+//! facets and date orders visit every match anyway and keep counting exactly.
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;

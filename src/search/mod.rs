@@ -92,8 +92,9 @@ pub struct Hit {
 pub struct SearchResults {
     /// The query text as given.
     pub query: String,
-    /// Number of matching entries: exact up to [`EXACT_COUNT_LIMIT`], beyond it exact only
-    /// with facets or a date order (else the limit, and `total_exact` is false).
+    /// Number of matching entries: exact up to [`EXACT_COUNT_LIMIT`]; beyond it a query of
+    /// words alone (see [`count`]) without facets reports the limit, and `total_exact` is
+    /// false.
     pub total: usize,
     /// False when `total` is a lower bound.
     pub total_exact: bool,
@@ -142,7 +143,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
         Sort::Newest
     };
     match sort {
-        Sort::Relevance if request.facets => {
+        Sort::Relevance if request.facets || !compiled.prunable => {
             let collector = (
                 TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score(),
                 Count,
