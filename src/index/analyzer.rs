@@ -140,7 +140,11 @@ impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
         }
         let token = self.tail.token_mut();
         self.scratch.clear();
-        with_forms(&token.text, |folded, stem| self.scratch.push_str(if self.stem { stem } else { folded }));
+        if self.stem {
+            with_forms(&token.text, |_, stem| self.scratch.push_str(stem));
+        } else {
+            with_folded(&token.text, |folded| self.scratch.push_str(folded));
+        }
         std::mem::swap(&mut token.text, self.scratch);
         true
     }
@@ -176,7 +180,13 @@ thread_local! {
 /// thread shares the cache, so the stemmed field, the exact field and the snippets of the
 /// same text pay for each word once.
 fn with_forms<R>(word: &str, f: impl FnOnce(&str, &str) -> R) -> R {
-    FORMS.with_borrow_mut(|forms| forms.get(word, f))
+    FORMS.with_borrow_mut(|forms| forms.get(word, true, f))
+}
+
+/// Calls `f` with the folded form of a word; the stem is only worked out (for the cache)
+/// once the thread's cache is in use.
+fn with_folded<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    FORMS.with_borrow_mut(|forms| forms.get(word, false, |folded, _| f(folded)))
 }
 
 /// A direct-mapped cache of word forms: each word has one slot, chosen by its hash, holding
@@ -248,7 +258,9 @@ impl WordForms {
         Some(self.hasher.hash_one(word.as_bytes()) as usize & (CACHE_SLOTS - 1))
     }
 
-    fn get<R>(&mut self, word: &str, f: impl FnOnce(&str, &str) -> R) -> R {
+    /// Calls `f` with the folded form and the stem of `word`; without `stem` and without a
+    /// cache, the stem passed is empty.
+    fn get<R>(&mut self, word: &str, stem: bool, f: impl FnOnce(&str, &str) -> R) -> R {
         let slot = self.slot(word);
         if let Some(cached) = slot.and_then(|i| self.slots.as_ref()?.get(i)) {
             if cached.part(0, cached.raw_len) == word.as_bytes() {
@@ -265,6 +277,9 @@ impl WordForms {
             self.folded.push_str(&t.text);
         }
         self.stem.clear();
+        if !stem && slot.is_none() {
+            return f(&self.folded, "");
+        }
         if let Some(t) = self.stemmer.token_stream(&self.folded).next() {
             self.stem.push_str(&t.text);
         }
