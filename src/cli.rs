@@ -127,22 +127,9 @@ pub struct IndexArgs {
     pub watch: bool,
 }
 
+/// The date and agency filters `search` and `export` share.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:
-  newsdex search '\"north korean troops\"~3 source:Reuters'
-  newsdex search 'rutte NEAR/5 desperation' --since 2w --facets
-  newsdex search --any 'What did Croatia promise Ukraine about tanks?'
-
-Exit status: 0 when something matched, 1 when nothing did, 2 on error.")]
-pub struct SearchArgs {
-    /// The query (see above). Quote it, or put it after `--`, when it starts with `-`.
-    #[arg(value_name = "QUERY")]
-    pub query: Vec<String>,
-
-    /// Where the index lives (default: index/, built from corpus/ on first use).
-    #[arg(long, value_name = "PATH")]
-    pub index: Option<PathBuf>,
-
+pub struct FilterArgs {
     /// Only entries dated on or after DATE (YYYY, YYYY-MM, YYYY-MM-DD or RFC 3339).
     #[arg(long, value_name = "DATE", value_parser = parse_bound)]
     pub from: Option<DateSpan>,
@@ -159,6 +146,26 @@ pub struct SearchArgs {
     /// Only entries crediting this agency (repeat for any of several).
     #[arg(long, value_name = "NAME")]
     pub source: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  newsdex search '\"north korean troops\"~3 source:Reuters'
+  newsdex search 'rutte NEAR/5 desperation' --since 2w --facets
+  newsdex search --any 'What did Croatia promise Ukraine about tanks?'
+
+Exit status: 0 when something matched, 1 when nothing did, 2 on error.")]
+pub struct SearchArgs {
+    /// The query (see above). Quote it, or put it after `--`, when it starts with `-`.
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Where the index lives (default: index/, built from corpus/ on first use).
+    #[arg(long, value_name = "PATH")]
+    pub index: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     /// Number of hits to show.
     #[arg(long, value_name = "N", default_value_t = newsdex::search::DEFAULT_LIMIT)]
@@ -214,21 +221,8 @@ pub struct ExportArgs {
     #[arg(long, value_enum, default_value_t = ExportFormatArg::Ndjson)]
     pub format: ExportFormatArg,
 
-    /// Only entries dated on or after DATE.
-    #[arg(long, value_name = "DATE", value_parser = parse_bound)]
-    pub from: Option<DateSpan>,
-
-    /// Only entries dated on or before DATE.
-    #[arg(long, value_name = "DATE", value_parser = parse_bound)]
-    pub to: Option<DateSpan>,
-
-    /// Only entries dated within this age (7d, 2w, 3m, 1y, 12h) or since DATE.
-    #[arg(long, value_name = "AGE", value_parser = parse_since)]
-    pub since: Option<Since>,
-
-    /// Only entries crediting this agency (repeat for any of several).
-    #[arg(long, value_name = "NAME")]
-    pub source: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     /// Match any of the words instead of all of them.
     #[arg(long)]

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::util::newsroom::Newsroom;
-use crate::util::{newsdex, TestDir};
+use crate::util::{newsdex, spawn_watch, TestDir};
 
 /// How long a change may take to show in searches (generous: CI machines are busy).
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -43,16 +43,7 @@ fn watching_a_folder_keeps_the_index_up_to_date_until_ctrl_c() {
     let t = TestDir::new();
     let mut n = Newsroom::new(9);
     t.write("first.txt", page_with(&mut n, "lighthouse"));
-    let mut watcher = Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
-        .arg("index")
-        .arg(t.corpus())
-        .arg("--index")
-        .arg(t.index())
-        .arg("--watch")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut watcher = spawn_watch(&t, Stdio::piped());
     let (lines_tx, lines) = mpsc::channel::<String>();
     let stderr = watcher.stderr.take().unwrap();
     std::thread::spawn(move || {

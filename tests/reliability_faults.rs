@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::index_incremental::dump;
 use crate::util::newsroom::{corpus, Newsroom, Rng};
-use crate::util::{fixture, newsdex, seed, TestDir};
+use crate::util::{fixture, newsdex, seed, spawn_watch, TestDir};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -278,16 +278,7 @@ fn watch_killed_at_random_moments_leaves_a_consistent_index() {
     let mut next = 100;
     let mut killed_busy = 0;
     for round in 0..6 {
-        let mut watcher = Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
-            .arg("index")
-            .arg(t.corpus())
-            .arg("--index")
-            .arg(t.index())
-            .arg("--watch")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut watcher = spawn_watch(&t, Stdio::null());
         // Files arrive in bursts while the watch runs; the kill lands at a random moment.
         let deadline = Instant::now() + Duration::from_millis(rng.range(200, 2500));
         while Instant::now() < deadline && next < all.len() {

@@ -7,13 +7,12 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use newsdex::index::NewsIndex;
-use newsdex::query::Filters;
 use newsdex::render::export::{ExportFormat, Exporter};
 use newsdex::search::export::for_each_match;
 use newsdex::search::SearchRequest;
 use newsdex::{Error, Result};
 
-use super::search::date_range;
+use super::search::filters;
 use super::{finish, stdout, stdout_error, Status};
 use crate::cli::ExportArgs;
 
@@ -21,10 +20,7 @@ pub fn run(args: ExportArgs) -> Result<Status> {
     let request = SearchRequest {
         query: args.query.join(" "),
         any: args.any,
-        filters: Filters {
-            range: date_range(args.from.as_ref(), args.to.as_ref(), args.since.as_ref())?,
-            sources: args.source.clone(),
-        },
+        filters: filters(&args.filters)?,
         ..SearchRequest::default()
     };
     let index = NewsIndex::open(&args.index)?;

@@ -16,7 +16,7 @@ use newsdex::{Error, Result};
 
 use super::index::{summary_line, StderrReport};
 use super::{finish, stdout, stdout_error, use_color, Status};
-use crate::cli::SearchArgs;
+use crate::cli::{FilterArgs, SearchArgs};
 
 /// The environment variable that fixes "now" for `--since` (a date or an RFC 3339 instant).
 pub(crate) const NOW_VARIABLE: &str = "NEWSDEX_NOW";
@@ -46,10 +46,7 @@ fn request(args: &SearchArgs) -> Result<SearchRequest> {
     Ok(SearchRequest {
         query: args.query.join(" "),
         any: args.any,
-        filters: Filters {
-            range: date_range(args.from.as_ref(), args.to.as_ref(), args.since.as_ref())?,
-            sources: args.source.clone(),
-        },
+        filters: filters(&args.filters)?,
         limit: args.limit,
         offset: args.offset,
         sort: args.sort.into(),
@@ -57,8 +54,16 @@ fn request(args: &SearchArgs) -> Result<SearchRequest> {
     })
 }
 
+/// The filters of `--from`, `--to`, `--since` and `--source`.
+pub(crate) fn filters(args: &FilterArgs) -> Result<Filters> {
+    Ok(Filters {
+        range: date_range(args.from.as_ref(), args.to.as_ref(), args.since.as_ref())?,
+        sources: args.source.clone(),
+    })
+}
+
 /// The dates `--from`, `--to` and `--since` leave, or an error when none can.
-pub(crate) fn date_range(from: Option<&DateSpan>, to: Option<&DateSpan>, since: Option<&Since>) -> Result<DateRange> {
+fn date_range(from: Option<&DateSpan>, to: Option<&DateSpan>, since: Option<&Since>) -> Result<DateRange> {
     let mut range = DateRange::between(from, to);
     if range.is_empty() {
         return Err(Error::Usage("--from is after --to: no date can fall between them".to_string()));

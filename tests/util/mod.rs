@@ -8,7 +8,7 @@ pub mod server;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Child, Output, Stdio};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -105,6 +105,21 @@ pub fn newsdex() -> Command {
     let mut cmd = Command::cargo_bin("newsdex").unwrap();
     cmd.env_remove("NO_COLOR");
     cmd
+}
+
+/// `newsdex index CORPUS --index INDEX --watch` on `t`, running in the background with its
+/// stdout discarded and its stderr as given.
+pub fn spawn_watch(t: &TestDir, stderr: Stdio) -> Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
+        .arg("index")
+        .arg(t.corpus())
+        .arg("--index")
+        .arg(t.index())
+        .arg("--watch")
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
 }
 
 /// Entries printed by `newsdex extract FILES...`.
