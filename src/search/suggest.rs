@@ -157,11 +157,12 @@ fn candidates(searcher: &Searcher, index: &NewsIndex, word: &str, stemmer: &mut 
     let damaged = |e| damaged_or(index.path(), e);
     // Frequency of a word: entries holding it, the most any one field reports.
     let mut frequency: HashMap<String, u64> = HashMap::new();
+    // One automaton serves every field: it depends on the word and the distance only.
+    let automaton =
+        FuzzyTermQuery::new(Term::from_field_text(fields.body, word), distance, true).automaton().map_err(damaged)?;
     for (field, stemmed) in
         [(fields.title_exact, false), (fields.body_exact, false), (fields.title, true), (fields.body, true)]
     {
-        let automaton =
-            FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true).automaton().map_err(damaged)?;
         let mut per_field: HashMap<String, u64> = HashMap::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(field).map_err(damaged)?;
