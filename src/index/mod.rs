@@ -13,6 +13,7 @@
 pub mod analyzer;
 pub mod manifest;
 pub mod merge;
+pub mod queue;
 pub mod schema;
 pub mod watch;
 pub mod writer;
@@ -29,9 +30,10 @@ use tantivy::indexer::IndexWriterOptions;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, TantivyError};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyError};
 
 use crate::error::{Error, Result};
+use queue::Queued;
 pub use schema::{Fields, SCHEMA_VERSION};
 
 /// The default index folder, relative to the working directory.
@@ -177,7 +179,7 @@ pub(crate) struct WriterSettings {
 pub(crate) struct WritableIndex {
     pub index: Index,
     pub fields: Fields,
-    pub writer: IndexWriter<TantivyDocument>,
+    pub writer: IndexWriter<Queued>,
     /// True when the index is empty (just created) or emptied by `rebuild` (until the next
     /// commit, searches still see the old contents).
     pub fresh: bool,
@@ -262,7 +264,7 @@ fn index_searcher(path: &Path, index: &Index) -> Result<Searcher> {
     Ok(reader.searcher())
 }
 
-fn new_writer(path: &Path, index: &Index, settings: WriterSettings) -> Result<IndexWriter<TantivyDocument>> {
+fn new_writer(path: &Path, index: &Index, settings: WriterSettings) -> Result<IndexWriter<Queued>> {
     let threads = settings.threads.max(1);
     let options = IndexWriterOptions::builder()
         .num_worker_threads(threads)
@@ -273,7 +275,7 @@ fn new_writer(path: &Path, index: &Index, settings: WriterSettings) -> Result<In
 }
 
 /// Commits everything the writer holds, recording the schema version.
-pub(crate) fn commit(writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
+pub(crate) fn commit(writer: &mut IndexWriter<Queued>) -> Result<()> {
     let mut prepared = writer.prepare_commit()?;
     // The payload is a small JSON object of strings and numbers; serialising it cannot fail.
     prepared.set_payload(&serde_json::to_string(&schema::CommitPayload::current()).unwrap_or_default());
@@ -302,7 +304,7 @@ pub fn create_with(path: &Path, text_analyzer: &str) -> Result<()> {
     let (schema, _) = Fields::build_with(text_analyzer);
     let mut index = Index::builder().schema(schema).settings(settings_for_new()).create_in_dir(path)?;
     register_analyzers(&mut index);
-    let mut writer: IndexWriter<TantivyDocument> =
+    let mut writer: IndexWriter<Queued> =
         index.writer_with_num_threads(1, 16 * 1024 * 1024).map_err(|e| damaged_or(path, e))?;
     commit(&mut writer)
 }

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use tantivy::indexer::UserOperation;
-use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::corpus::{self, FileEntries, Problem, ReadOptions};
@@ -34,8 +34,13 @@ use crate::entry::{Appearance, Entry};
 use crate::error::{Error, Result};
 use crate::index::manifest::{content_hash, Committed, FileRecord, FileState, Manifest};
 use crate::index::merge::{merge, needs_first_text, Seen, Stories};
+use crate::index::queue::{self, Gate, Queued};
 use crate::index::schema::Fields;
 use crate::index::{commit, damaged_or, open_for_writing, WriterSettings};
+
+/// Most entry documents sent to the writer as one operation: a file's entries go together
+/// (see `Run::feed`), a very large file (an NDJSON export) in parts of this size.
+const BATCH_DOCUMENTS: usize = 1024;
 
 /// The writer's default memory budget, shared by its threads.
 pub const DEFAULT_MEMORY_BUDGET: usize = 512 * 1024 * 1024;
@@ -200,7 +205,7 @@ pub struct SyncOptions {
 pub struct Writer {
     path: PathBuf,
     fields: Fields,
-    writer: IndexWriter<TantivyDocument>,
+    writer: IndexWriter<Queued>,
     reader: IndexReader,
     /// The index holds nothing the next run needs to look at (new, or emptied by rebuild).
     fresh: bool,
@@ -416,7 +421,7 @@ type Processed = (FileResult, Vec<String>);
 
 /// Shared state of a run.
 struct Run<'a> {
-    writer: &'a IndexWriter<TantivyDocument>,
+    writer: &'a IndexWriter<Queued>,
     fields: &'a Fields,
     manifest: &'a Manifest,
     read: &'a ReadOptions,
@@ -426,6 +431,8 @@ struct Run<'a> {
     replacing: bool,
     stories: Mutex<Stories>,
     failure: Mutex<Option<Error>>,
+    /// Bounds the entry documents waiting in the writer's queue.
+    gate: Arc<Gate>,
     /// The files found, by the name records use (which is lossy for names that are not UTF-8).
     real_paths: HashMap<Arc<str>, Arc<Path>>,
 }
@@ -469,7 +476,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl<'a> Run<'a> {
     fn new(
-        writer: &'a IndexWriter<TantivyDocument>,
+        writer: &'a IndexWriter<Queued>,
         fields: &'a Fields,
         manifest: &'a Manifest,
         read: &'a ReadOptions,
@@ -487,6 +494,7 @@ impl<'a> Run<'a> {
             replacing: !manifest.is_empty(),
             stories: Mutex::new(Stories::default()),
             failure: Mutex::new(None),
+            gate: Gate::new(queue::IN_FLIGHT),
             real_paths,
         }
     }
@@ -636,7 +644,7 @@ impl<'a> Run<'a> {
                 skipped,
             };
             self.writer.delete_term(self.fields.file_term(&file.shown));
-            self.writer.add_document(self.fields.file_document(&record))?;
+            self.writer.add_document(self.fields.file_document(&record).into())?;
             self.progress.file_done(file.size, 0);
             return Ok((FileResult::Touched, Vec::new()));
         }
@@ -694,18 +702,19 @@ impl<'a> Run<'a> {
                 None => p.message.clone(),
             }),
         };
-        self.writer.add_document(self.fields.file_document(&record))?;
+        self.writer.add_document(self.fields.file_document(&record).into())?;
         Ok(old)
     }
 
     /// Indexes the first capture of each story among `entries` and notes the others.
     ///
-    /// A file's entries go to the writer as one batch, so they land in one segment in file
-    /// order: documents tied in score then come back in the same order whenever the same
-    /// file is indexed (an `export --format ndjson` round trip keeps the order of hits).
+    /// A file's entries go to the writer as one batch (of up to [`BATCH_DOCUMENTS`]), so they
+    /// land in one segment in file order: documents tied in score then come back in the same
+    /// order whenever the same file is indexed (an `export --format ndjson` round trip keeps
+    /// the order of hits).
     fn feed(&self, file: &Found, entries: impl Iterator<Item = Entry>) -> Result<()> {
         let mut appearance: Option<Arc<Appearance>> = None;
-        let mut batch: Vec<UserOperation<TantivyDocument>> = Vec::new();
+        let mut batch: Vec<(Option<tantivy::Term>, tantivy::TantivyDocument)> = Vec::new();
         for mut entry in entries {
             // Entries name the file they came from exactly as its record does: that is how a
             // later run finds the files that hold a story.
@@ -723,15 +732,30 @@ impl<'a> Run<'a> {
             let id = item.entry.id.clone();
             let seen = lock(&self.stories).observe(item.entry, &file.path, shared, doc_hash);
             if seen == Seen::First {
-                if self.replacing {
-                    batch.push(UserOperation::Delete(self.fields.id_term(&id)));
-                }
-                batch.push(UserOperation::Add(doc));
+                batch.push((self.replacing.then(|| self.fields.id_term(&id)), doc));
+            }
+            if batch.len() == BATCH_DOCUMENTS {
+                self.send(std::mem::take(&mut batch))?;
             }
         }
-        if !batch.is_empty() {
-            self.writer.run(batch)?;
+        self.send(batch)
+    }
+
+    /// Hands entry documents (each after the deletion of its old copy, when given) to the
+    /// writer as one operation, once the gate lets them into its queue.
+    fn send(&self, batch: Vec<(Option<tantivy::Term>, tantivy::TantivyDocument)>) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
         }
+        let tickets = self.gate.admit(batch.len());
+        let mut ops = Vec::with_capacity(batch.len() * 2);
+        for ((delete, doc), ticket) in batch.into_iter().zip(tickets) {
+            if let Some(term) = delete {
+                ops.push(UserOperation::Delete(term));
+            }
+            ops.push(UserOperation::Add(Queued::admitted(doc, ticket)));
+        }
+        self.writer.run(ops)?;
         Ok(())
     }
 
@@ -855,7 +879,7 @@ impl<'a> Run<'a> {
             let doc = self.fields.document(&merged);
             stories.set_document(&id, self.fields.stored_bytes(&doc).map_or(0, xxh3_64));
             self.writer.delete_term(self.fields.id_term(&id));
-            self.writer.add_document(doc)?;
+            self.writer.add_document(doc.into())?;
         }
 
         // Stories gone from every file.

@@ -1,0 +1,134 @@
+//! Back-pressure between the threads that read files and Tantivy's indexing threads.
+//!
+//! Tantivy queues up to 10,000 *operations* for its indexing threads, and a file's entries go
+//! in as one operation (so that they land in one segment, in file order). Reading and parsing
+//! outrun indexing, so without a limit that queue fills with hundreds of thousands of
+//! documents: gigabytes at a million entries. Each queued entry document therefore carries a
+//! [`Ticket`] from a [`Gate`] that admits a bounded number of documents at a time; Tantivy
+//! drops the document once it has indexed it, and the ticket lets the next one in.
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use tantivy::schema::document::Document;
+use tantivy::TantivyDocument;
+
+/// Entry documents allowed in Tantivy's queue at once (a few kilobytes each).
+pub const IN_FLIGHT: usize = 8_192;
+
+/// How long a reader waits for the indexing threads to take something before it goes on
+/// regardless (they can stop for good, on a full disk, with documents still queued).
+const PATIENCE: Duration = Duration::from_secs(2);
+
+/// Admits up to a limit of documents into the writer's queue.
+#[derive(Debug)]
+pub struct Gate {
+    in_flight: Mutex<usize>,
+    freed: Condvar,
+    limit: usize,
+}
+
+impl Gate {
+    /// A gate letting `limit` documents be queued at once.
+    pub fn new(limit: usize) -> Arc<Gate> {
+        Arc::new(Gate { in_flight: Mutex::new(0), freed: Condvar::new(), limit: limit.max(1) })
+    }
+
+    /// Waits until `count` more documents fit (or the queue is empty: a batch larger than the
+    /// limit goes in alone), then takes their places. Nothing is held while waiting.
+    pub fn admit(self: &Arc<Gate>, count: usize) -> Vec<Ticket> {
+        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let started = Instant::now();
+        while *in_flight > 0 && *in_flight + count > self.limit && started.elapsed() < PATIENCE {
+            in_flight = match self.freed.wait_timeout(in_flight, Duration::from_millis(50)) {
+                Ok((guard, _)) => guard,
+                Err(e) => e.into_inner().0,
+            };
+        }
+        *in_flight += count;
+        drop(in_flight);
+        (0..count).map(|_| Ticket { gate: self.clone() }).collect()
+    }
+
+    /// Documents queued now.
+    pub fn in_flight(&self) -> usize {
+        *self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// One document's place in the queue, given back when the document is dropped.
+#[derive(Debug)]
+pub struct Ticket {
+    gate: Arc<Gate>,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let mut in_flight = self.gate.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        *in_flight = in_flight.saturating_sub(1);
+        self.gate.freed.notify_all();
+    }
+}
+
+/// A document on its way to the writer, with its ticket when it counts against a [`Gate`].
+#[derive(Debug)]
+pub struct Queued {
+    doc: TantivyDocument,
+    _ticket: Option<Ticket>,
+}
+
+impl Queued {
+    /// A document that waited for its place at `gate`.
+    pub fn admitted(doc: TantivyDocument, ticket: Ticket) -> Queued {
+        Queued { doc, _ticket: Some(ticket) }
+    }
+}
+
+impl From<TantivyDocument> for Queued {
+    /// A document that does not count against any gate (file records, merged stories).
+    fn from(doc: TantivyDocument) -> Queued {
+        Queued { doc, _ticket: None }
+    }
+}
+
+impl Document for Queued {
+    type Value<'a> = <TantivyDocument as Document>::Value<'a>;
+    type FieldsValuesIter<'a> = <TantivyDocument as Document>::FieldsValuesIter<'a>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.doc.iter_fields_and_values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropping_a_queued_document_lets_the_next_one_in() {
+        let gate = Gate::new(2);
+        let mut tickets = gate.admit(2).into_iter();
+        let a = tickets.next().map(|t| Queued::admitted(TantivyDocument::default(), t));
+        let b = tickets.next().map(|t| Queued::admitted(TantivyDocument::default(), t));
+        assert_eq!(gate.in_flight(), 2);
+        let waiting = {
+            let gate = gate.clone();
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let _c = gate.admit(1);
+                started.elapsed()
+            })
+        };
+        std::thread::sleep(Duration::from_millis(200));
+        drop(a);
+        let waited = waiting.join().unwrap();
+        assert!(waited >= Duration::from_millis(150) && waited < PATIENCE, "{waited:?}");
+        drop(b);
+        assert_eq!(gate.in_flight(), 0);
+        // A batch larger than the limit is let in when nothing else is queued.
+        assert_eq!(gate.admit(5).len(), 5);
+        assert_eq!(gate.in_flight(), 0, "the tickets were dropped with the vector");
+        let _free = Queued::from(TantivyDocument::default());
+        assert_eq!(gate.in_flight(), 0);
+    }
+}
