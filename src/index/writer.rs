@@ -38,10 +38,6 @@ use crate::index::queue::{self, Gate, Queued};
 use crate::index::schema::Fields;
 use crate::index::{commit, damaged_or, open_for_writing, WriterSettings};
 
-/// Most entry documents sent to the writer as one operation: a file's entries go together
-/// (see `Run::feed`), a very large file (an NDJSON export) in parts of this size.
-const BATCH_DOCUMENTS: usize = 1024;
-
 /// The writer's default memory budget, shared by its threads.
 pub const DEFAULT_MEMORY_BUDGET: usize = 512 * 1024 * 1024;
 
@@ -708,10 +704,10 @@ impl<'a> Run<'a> {
 
     /// Indexes the first capture of each story among `entries` and notes the others.
     ///
-    /// A file's entries go to the writer as one batch (of up to [`BATCH_DOCUMENTS`]), so they
-    /// land in one segment in file order: documents tied in score then come back in the same
-    /// order whenever the same file is indexed (an `export --format ndjson` round trip keeps
-    /// the order of hits).
+    /// A file's entries go to the writer as one batch, so they land in one segment in file
+    /// order: documents tied in score then come back in the same order whenever the same
+    /// file is indexed (an `export --format ndjson` round trip keeps the order of hits). A
+    /// batch larger than the queue's limit waits until the queue is empty (see `queue`).
     fn feed(&self, file: &Found, entries: impl Iterator<Item = Entry>) -> Result<()> {
         let mut appearance: Option<Arc<Appearance>> = None;
         let mut batch: Vec<(Option<tantivy::Term>, tantivy::TantivyDocument)> = Vec::new();
@@ -733,9 +729,6 @@ impl<'a> Run<'a> {
             let seen = lock(&self.stories).observe(item.entry, &file.path, shared, doc_hash);
             if seen == Seen::First {
                 batch.push((self.replacing.then(|| self.fields.id_term(&id)), doc));
-            }
-            if batch.len() == BATCH_DOCUMENTS {
-                self.send(std::mem::take(&mut batch))?;
             }
         }
         self.send(batch)
