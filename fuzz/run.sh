@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a number of seconds, seeded with the test fixtures of its format.
 # Usage: fuzz/run.sh TARGET SECONDS [extra libFuzzer flags]
-# Needs a nightly toolchain and cargo-fuzz (`rustup toolchain install nightly`, `cargo install cargo-fuzz`).
+# Needs cargo-fuzz (`cargo install cargo-fuzz`) and a nightly toolchain, or the stable one with
+# NEWSDEX_FUZZ_TOOLCHAIN=stable RUSTC_BOOTSTRAP=1 (as .ci/run does when nightly cannot be had).
 # New interesting inputs go to fuzz/corpus/TARGET (not committed); a crash leaves its input in
 # fuzz/artifacts/TARGET, and `fuzz/target/x86_64-unknown-linux-gnu/release/TARGET FILE` replays it.
 set -euo pipefail
@@ -22,7 +23,7 @@ case $target in
 esac
 # Built once with `cargo fuzz build -O` (AddressSanitizer, coverage) and run directly, so that
 # `cargo fuzz run`'s own build settings cannot trigger a second full build.
-cargo +nightly fuzz build -O "$target"
+cargo "+${NEWSDEX_FUZZ_TOOLCHAIN:-nightly}" fuzz build -O "$target"
 mkdir -p "corpus/$target" "artifacts/$target"
 # Hangs (> 5 s for one input) and more than 2 GiB of memory count as failures.
 exec "target/x86_64-unknown-linux-gnu/release/$target" "corpus/$target" "${seeds[@]}" \
