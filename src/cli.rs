@@ -335,7 +335,8 @@ pub struct ServeArgs {
 
     /// Close a connection whose client takes longer than this to send a request's head, or
     /// that stays idle this long.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, value_name = "SECONDS", default_value_t = newsdex::serve::DEFAULT_HEAD_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_timeout: u64,
 
     /// No access log: only the address, problems, and the stop.

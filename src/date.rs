@@ -300,11 +300,40 @@ pub struct DateRange {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// Why date bounds leave no date at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmptyRange {
+    /// The lower bound is after the upper one.
+    FromAfterTo,
+    /// The start of the age asked for is after the upper bound.
+    SinceAfterTo,
+}
+
 impl DateRange {
     /// The range from the start of `from` to the end of `to` (both bounds inclusive of the
     /// whole year, month, day or second they name).
     pub fn between(from: Option<&DateSpan>, to: Option<&DateSpan>) -> DateRange {
         DateRange { from: from.map(|s| s.start), to: to.map(|s| s.end) }
+    }
+
+    /// The range `from` and `to` leave (as [`DateRange::between`]), cut to what follows
+    /// `since` when given; an error says which bound leaves no date.
+    pub fn bounded(
+        from: Option<&DateSpan>,
+        to: Option<&DateSpan>,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<DateRange, EmptyRange> {
+        let mut range = DateRange::between(from, to);
+        if range.is_empty() {
+            return Err(EmptyRange::FromAfterTo);
+        }
+        if let Some(start) = since {
+            range = range.intersect(&DateRange { from: Some(start), to: None });
+            if range.is_empty() {
+                return Err(EmptyRange::SinceAfterTo);
+            }
+        }
+        Ok(range)
     }
 
     /// Exactly the span.

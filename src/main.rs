@@ -54,12 +54,11 @@ fn usage_error(e: clap::Error) -> ExitCode {
 
 /// A panic inside Tantivy (or the crates it reads with) while it reads a corrupt index file is
 /// caught and reported as "index damaged" (see `newsdex::index::guard`): it is not printed as
-/// a crash. A panic in newsdex's own code (`src/`) is printed as usual.
+/// a crash. A panic in newsdex's own code (`src/`) is a bug: printed, and not caught.
 fn quiet_about_damaged_index_panics() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let in_dependency = info.location().is_some_and(|l| !l.file().starts_with("src/"));
-        if !(in_dependency && newsdex::index::in_guarded_read()) {
+        if !newsdex::index::note_panic(info.location().map_or("", |l| l.file())) {
             default(info);
         }
     }));

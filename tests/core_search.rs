@@ -10,7 +10,8 @@ use crate::util::{fixture, newsdex, seed, TestDir};
 const RUTTE: &str = "https://p.dw.com/p/4mJZz";
 const CROATIA: &str = "https://p.dw.com/p/4mKEG";
 
-fn seed_index() -> TestDir {
+/// An index of the seed page and the date-boundary records.
+pub(crate) fn seed_index() -> TestDir {
     let t = TestDir::new();
     t.add(&seed()).add(&fixture("boundaries.ndjson"));
     t.build();

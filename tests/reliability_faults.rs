@@ -56,13 +56,14 @@ fn assert_reported_damaged(index: &Path, what: &str) {
 }
 
 /// Commands that read an index: searches down every path (relevance, date order with facets,
-/// nothing found with suggestions), stats and show.
-const READS: [&[&str]; 5] = [
+/// nothing found with suggestions), stats, show and export.
+const READS: [&[&str]; 6] = [
     &["search", "troops"],
     &["search", "--json", "--facets", "--sort", "newest", "--from", "2000", "troops"],
     &["search", "--any", "ukraine", "kyiv", "zzqqxx", "trops"],
     &["stats"],
     &["show", "4mKXR"],
+    &["export", "troops"],
 ];
 
 /// Runs `newsdex SUBCOMMAND --index INDEX ARGS...`.
@@ -81,7 +82,6 @@ fn truncated_or_deleted_segment_files_are_reported_as_damage_and_rebuild_repairs
         files.iter().map(|p| p.extension().unwrap().to_string_lossy().into_owned()).collect();
     assert!(kinds.len() >= 5, "segment files: {files:?}");
 
-    let mut tried = 0;
     for file in &files {
         let len = fs::metadata(file).unwrap().len();
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
@@ -102,10 +102,8 @@ fn truncated_or_deleted_segment_files_are_reported_as_damage_and_rebuild_repairs
                 }
             };
             assert_reported_damaged(&damaged, &what);
-            tried += 1;
         }
     }
-    assert!(tried >= 20);
 
     // `index --rebuild` over the damaged folder gives a working index again.
     let damaged = t.path().join("damaged");
@@ -276,7 +274,6 @@ fn watch_killed_at_random_moments_leaves_a_consistent_index() {
     write_pages(&t.corpus(), &all[..100]);
     let mut rng = Rng::new(17);
     let mut next = 100;
-    let mut killed_busy = 0;
     for round in 0..6 {
         let mut watcher = spawn_watch(&t, Stdio::null());
         // Files arrive in bursts while the watch runs; the kill lands at a random moment.
@@ -288,15 +285,12 @@ fn watch_killed_at_random_moments_leaves_a_consistent_index() {
             next = end;
             std::thread::sleep(Duration::from_millis(rng.range(10, 200)));
         }
-        if watcher.try_wait().unwrap().is_none() {
-            killed_busy += 1;
-        }
+        assert!(watcher.try_wait().unwrap().is_none(), "round {round}: the watch ended by itself");
         watcher.kill().unwrap();
         watcher.wait().unwrap();
         // dump() asserts that no entry shows up twice and that `total` matches the hits.
         assert!(dump(&t.index()).is_some() || round == 0, "round {round}: the index does not open after kill -9");
     }
-    assert!(killed_busy >= 3, "the watch had ended by itself");
     let fresh = t.path().join("fresh");
     let out = newsdex().arg("index").arg(t.corpus()).arg("--index").arg(&fresh).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

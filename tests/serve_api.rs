@@ -5,19 +5,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::core_search::seed_index;
 use crate::util::server::{without_took, Server};
-use crate::util::{fixture, newsdex, seed, TestDir};
-
-fn seed_index() -> TestDir {
-    let t = TestDir::new();
-    t.add(&seed()).add(&fixture("boundaries.ndjson"));
-    t.build();
-    t
-}
+use crate::util::{newsdex, TestDir};
 
 /// `newsdex search --json --index INDEX ARGS...` stdout.
 fn cli_search(t: &TestDir, args: &[&str]) -> Vec<u8> {
-    let out = newsdex().arg("search").arg("--json").arg("--index").arg(t.index()).args(args).output().unwrap();
+    let out = t.search(&[&["--json"], args].concat());
     assert!(out.status.code().unwrap() < 2, "search {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out.stdout
 }

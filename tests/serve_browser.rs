@@ -149,6 +149,12 @@ async fn settled(c: &Client) -> Result<(), String> {
     .await
 }
 
+/// Waits until `condition` holds, then until the search it started has been answered.
+async fn arrived(c: &Client, condition: &str, what: &str) -> Result<(), String> {
+    until(c, condition, what).await?;
+    settled(c).await
+}
+
 async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(), String> {
     c.goto(&server.url("/")).await.map_err(|e| e.to_string())?;
     settled(c).await?;
@@ -163,13 +169,12 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
     // Type a query and press Enter: highlighted hits.
     let box_ = c.find(Locator::Id("q")).await.map_err(|e| e.to_string())?;
     box_.send_keys("troops\u{E007}").await.map_err(|e| e.to_string())?;
-    until(
+    arrived(
         c,
         "location.search.includes('q=troops') && document.querySelectorAll('#hits li.hit').length > 0",
         "hits for troops",
     )
     .await?;
-    settled(c).await?;
     let first = hits(c).await;
     let total_all = total(c).await;
     assert!(!first.is_empty() && total_all > 0);
@@ -189,13 +194,12 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
            const t = document.getElementById('to'); t.value = '2024-10-29'; t.dispatchEvent(new Event('change'));",
     )
     .await;
-    until(
+    arrived(
         c,
         "location.search.includes('from=2024-10-29') && location.search.includes('to=2024-10-29')",
         "the date range in the URL",
     )
     .await?;
-    settled(c).await?;
     let dated = hits(c).await;
     let total_day = total(c).await;
     assert!(total_day > 0 && total_day < total_all, "the day has fewer matches ({total_day} of {total_all})");
@@ -205,8 +209,7 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
     let chip = c.find(Locator::Css("#chips .chip")).await.map_err(|e| e.to_string())?;
     let source = chip.attr("data-source").await.map_err(|e| e.to_string())?.unwrap();
     chip.click().await.map_err(|e| e.to_string())?;
-    until(c, "location.search.includes('source=')", "the source in the URL").await?;
-    settled(c).await?;
+    arrived(c, "location.search.includes('source=')", "the source in the URL").await?;
     let pressed =
         js(c, "return [...document.querySelectorAll('#chips .chip[aria-pressed=true]')].map(b => b.dataset.source)")
             .await;
@@ -228,16 +231,14 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
         .click()
         .await
         .map_err(|e| e.to_string())?;
-    until(c, "location.search.includes('page=2')", "page 2 in the URL").await?;
-    settled(c).await?;
+    arrived(c, "location.search.includes('page=2')", "page 2 in the URL").await?;
     let page2: Vec<String> = hits(c).await.iter().map(|h| h["title"].as_str().unwrap().to_string()).collect();
     assert!(!page2.is_empty() && page2.iter().all(|t| !page1.contains(t)), "page 2 repeats page 1: {page2:?}");
     assert!(js(c, "return document.getElementById('status').textContent").await.as_str().unwrap().contains("11–"));
     let current = js(c, "return document.querySelector('#pager button[aria-current=page]').textContent").await;
     assert_eq!(current, "2");
     c.back().await.map_err(|e| e.to_string())?;
-    until(c, "!location.search.includes('page=2')", "page 1 after Back").await?;
-    settled(c).await?;
+    arrived(c, "!location.search.includes('page=2')", "page 1 after Back").await?;
     let again: Vec<String> = hits(c).await.iter().map(|h| h["title"].as_str().unwrap().to_string()).collect();
     assert_eq!(again, page1);
 
@@ -257,8 +258,7 @@ async fn drive(c: &Client, server: &Server, shots: &std::path::Path) -> Result<(
     let bar = c.find(Locator::Css("#timeline .bucket:nth-of-type(2)")).await.map_err(|e| e.to_string())?;
     let start = bar.attr("data-start").await.map_err(|e| e.to_string())?.unwrap();
     bar.click().await.map_err(|e| e.to_string())?;
-    until(c, &format!("location.search.includes('from={start}')"), "the bar's dates in the URL").await?;
-    settled(c).await?;
+    arrived(c, &format!("location.search.includes('from={start}')"), "the bar's dates in the URL").await?;
     assert_eq!(js(c, "return document.getElementById('from').value").await, start);
     let to = js(c, "return document.getElementById('to').value").await.as_str().unwrap().to_string();
     let narrowed = total(c).await;
@@ -299,7 +299,6 @@ async fn total(c: &Client) -> u64 {
     if text.starts_with("Nothing") {
         return 0;
     }
-    let digits: String =
-        text.trim_start_matches("about ").chars().take_while(|ch| ch.is_ascii_digit() || *ch == ',').collect();
+    let digits: String = text.chars().take_while(|ch| ch.is_ascii_digit() || *ch == ',').collect();
     digits.replace(',', "").parse().unwrap_or_else(|_| panic!("no total in {text:?}"))
 }

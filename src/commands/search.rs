@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use newsdex::date::{Clock, DateRange, DateSpan, Since};
+use newsdex::date::{Clock, DateRange, DateSpan, EmptyRange, Since};
 use newsdex::index::writer::{build, BuildOptions};
 use newsdex::index::{self, NewsIndex, DEFAULT_INDEX_DIR};
 use newsdex::query::Filters;
@@ -64,18 +64,21 @@ pub(crate) fn filters(args: &FilterArgs) -> Result<Filters> {
 
 /// The dates `--from`, `--to` and `--since` leave, or an error when none can.
 fn date_range(from: Option<&DateSpan>, to: Option<&DateSpan>, since: Option<&Since>) -> Result<DateRange> {
-    let mut range = DateRange::between(from, to);
-    if range.is_empty() {
-        return Err(Error::Usage("--from is after --to: no date can fall between them".to_string()));
-    }
-    if let Some(since) = since {
-        let clock = Clock::from_setting(std::env::var(NOW_VARIABLE).ok().as_deref())?;
-        range = range.intersect(&DateRange { from: Some(since.start(&clock)), to: None });
-        if range.is_empty() {
-            return Err(Error::Usage("--since reaches back less far than --to: no date can fall between them".into()));
-        }
-    }
-    Ok(range)
+    let since = match since {
+        Some(since) => Some(since.start(&clock()?)),
+        None => None,
+    };
+    DateRange::bounded(from, to, since).map_err(|e| {
+        Error::Usage(match e {
+            EmptyRange::FromAfterTo => "--from is after --to: no date can fall between them".to_string(),
+            EmptyRange::SinceAfterTo => "--since reaches back less far than --to: no date can fall between them".into(),
+        })
+    })
+}
+
+/// "Now" for `--since`: the clock, or the instant [`NOW_VARIABLE`] fixes.
+pub(crate) fn clock() -> Result<Clock> {
+    Ok(Clock::from_setting(std::env::var(NOW_VARIABLE).ok().as_deref())?)
 }
 
 /// Prints the request OpenSearch or Quickwit needs for the same search (stdout), and what

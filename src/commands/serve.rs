@@ -4,19 +4,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use newsdex::date::Clock;
 use newsdex::index::NewsIndex;
 use newsdex::serve::{serve, Event, Settings};
 use newsdex::Result;
 
-use super::search::NOW_VARIABLE;
+use super::search::clock;
 use super::Status;
 use crate::cli::ServeArgs;
 
 pub fn run(args: ServeArgs) -> Result<Status> {
     let index = NewsIndex::open(&args.index)?;
     let mut settings = Settings::new(args.addr, args.index.clone());
-    settings.clock = Clock::from_setting(std::env::var(NOW_VARIABLE).ok().as_deref())?;
+    settings.clock = clock()?;
     settings.request_timeout = Duration::from_secs(args.timeout);
     settings.head_timeout = Duration::from_secs(args.header_timeout);
     let quiet = args.quiet;

@@ -327,24 +327,35 @@ fn remove_index_files(path: &Path) -> Result<()> {
 }
 
 thread_local! {
+    /// This thread runs a read of an index inside [`guard`].
     static GUARDED: Cell<bool> = const { Cell::new(false) };
+    /// The last panic of this thread was raised in newsdex's own code (see [`note_panic`]).
+    static OWN_PANIC: Cell<bool> = const { Cell::new(false) };
 }
 
-/// True while this thread runs a read of an index inside [`guard`]: a panic raised by Tantivy
-/// there is reported as [`Error::Damaged`], so a panic hook may keep quiet about it.
-pub fn in_guarded_read() -> bool {
-    GUARDED.with(Cell::get)
+/// For a panic hook: notes where a panic was raised (`file`, as the panic's location gives
+/// it). A panic in newsdex's own code (`src/`) is a bug, and [`guard`] lets it through as one;
+/// one raised in Tantivy or below during a guarded read becomes [`Error::Damaged`]. Returns
+/// true for the latter: the hook may keep quiet about it.
+pub fn note_panic(file: &str) -> bool {
+    let own = file.starts_with("src/");
+    OWN_PANIC.with(|c| c.set(own));
+    !own && GUARDED.with(Cell::get)
 }
 
 /// Runs `read`, a read of the index at `path`. Tantivy trusts its files' bytes, and some
 /// corrupt ones make it panic (a slice out of range) instead of returning an error: such a
 /// panic becomes [`Error::Damaged`]. Nothing is written while reading, so the index is no
-/// worse for it.
+/// worse for it. A panic a hook has noted as newsdex's own (see [`note_panic`]) goes on.
 pub fn guard<T>(path: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
     let outer = GUARDED.with(|g| g.replace(true));
+    OWN_PANIC.with(|c| c.set(false));
     let outcome = catch_unwind(AssertUnwindSafe(read));
     GUARDED.with(|g| g.set(outer));
     outcome.unwrap_or_else(|payload| {
+        if OWN_PANIC.with(Cell::get) {
+            std::panic::resume_unwind(payload);
+        }
         let why = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -381,7 +392,7 @@ pub(crate) fn damaged_or(path: &Path, e: TantivyError) -> Error {
     match e {
         // On one line: some of Tantivy's descriptions run over several.
         TantivyError::DataCorruption(c) => {
-            Error::Damaged(format!("{}: {c:?}", path.display()).split_whitespace().collect::<Vec<_>>().join(" "))
+            Error::Damaged(crate::entry::collapse_whitespace(&format!("{}: {c:?}", path.display())))
         }
         TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(f)) => {
             Error::Damaged(format!("{} is missing", path.join(f).display()))

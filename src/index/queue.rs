@@ -51,7 +51,8 @@ impl Gate {
     }
 
     /// Documents queued now.
-    pub fn in_flight(&self) -> usize {
+    #[cfg(test)]
+    fn in_flight(&self) -> usize {
         *self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

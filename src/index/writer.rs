@@ -710,7 +710,8 @@ impl<'a> Run<'a> {
     /// batch larger than the queue's limit waits until the queue is empty (see `queue`).
     fn feed(&self, file: &Found, entries: impl Iterator<Item = Entry>) -> Result<()> {
         let mut appearance: Option<Arc<Appearance>> = None;
-        let mut batch: Vec<(Option<tantivy::Term>, tantivy::TantivyDocument)> = Vec::new();
+        // The first captures of stories, by id, to index.
+        let mut firsts: Vec<(String, tantivy::TantivyDocument)> = Vec::new();
         for mut entry in entries {
             // Entries name the file they came from exactly as its record does: that is how a
             // later run finds the files that hold a story.
@@ -726,29 +727,24 @@ impl<'a> Run<'a> {
             let doc = self.fields.document(&item);
             let doc_hash = self.fields.stored_bytes(&doc).map_or(0, xxh3_64);
             let id = item.entry.id.clone();
-            let seen = lock(&self.stories).observe(item.entry, &file.path, shared, doc_hash);
-            if seen == Seen::First {
-                batch.push((self.replacing.then(|| self.fields.id_term(&id)), doc));
+            if lock(&self.stories).observe(item.entry, &file.path, shared, doc_hash) == Seen::First {
+                firsts.push((id, doc));
             }
         }
-        self.send(batch)
-    }
-
-    /// Hands entry documents (each after the deletion of its old copy, when given) to the
-    /// writer as one operation, once the gate lets them into its queue.
-    fn send(&self, batch: Vec<(Option<tantivy::Term>, tantivy::TantivyDocument)>) -> Result<()> {
-        if batch.is_empty() {
+        if firsts.is_empty() {
             return Ok(());
         }
-        let tickets = self.gate.admit(batch.len());
-        let mut ops = Vec::with_capacity(batch.len() * 2);
-        for ((delete, doc), ticket) in batch.into_iter().zip(tickets) {
-            if let Some(term) = delete {
-                ops.push(UserOperation::Delete(term));
+        // Each replaces its old copy, if the commit may hold one; all go in once the gate lets
+        // them into the writer's queue.
+        let tickets = self.gate.admit(firsts.len());
+        let mut batch = Vec::with_capacity(firsts.len() * 2);
+        for ((id, doc), ticket) in firsts.into_iter().zip(tickets) {
+            if self.replacing {
+                batch.push(UserOperation::Delete(self.fields.id_term(&id)));
             }
-            ops.push(UserOperation::Add(Queued::admitted(doc, ticket)));
+            batch.push(UserOperation::Add(Queued::admitted(doc, ticket)));
         }
-        self.writer.run(ops)?;
+        self.writer.run(batch)?;
         Ok(())
     }
 

@@ -77,6 +77,13 @@ pub struct Filters {
     pub sources: Vec<String>,
 }
 
+impl Filters {
+    /// True when the filters keep every entry.
+    pub fn is_empty(&self) -> bool {
+        self.range.is_unbounded() && self.sources.is_empty()
+    }
+}
+
 /// Edits allowed for `word~` without a number: 1 for words of up to five letters, else 2.
 pub fn auto_distance(word: &str) -> u8 {
     if word.chars().count() <= 5 {

@@ -286,6 +286,26 @@ impl Translator {
         })
     }
 
+    /// `--source` values as an OpenSearch filter: a `terms` query on the field `source:` uses.
+    pub fn opensearch_sources(&mut self, sources: &[String]) -> Option<Value> {
+        let (name, _) = keyword(KeywordField::Source, "");
+        let values: Vec<String> = sources.iter().map(|s| keyword(KeywordField::Source, s).1).collect();
+        (!values.is_empty()).then(|| json!({ "terms": { name: values } }))
+    }
+
+    /// `--source` values as a Quickwit clause: their `source:` clauses, any of them.
+    pub fn quickwit_sources(&mut self, sources: &[String]) -> Option<String> {
+        let mut any: Vec<String> = sources
+            .iter()
+            .filter_map(|s| self.quickwit(&Node::Keyword { field: KeywordField::Source, value: s.clone() }))
+            .collect();
+        match any.len() {
+            0 => None,
+            1 => any.pop(),
+            _ => Some(format!("({})", any.join(" OR "))),
+        }
+    }
+
     fn quickwit_fields(&mut self, scope: TextScope, title: &str, body: &str, value: &str) -> String {
         match scope {
             TextScope::Any => {

@@ -43,7 +43,7 @@ pub fn compile(
     analyzer: TextAnalyzer,
     tuning: Tuning,
 ) -> Result<Compiled, QueryError> {
-    let has_filters = !filters.range.is_unbounded() || !filters.sources.is_empty();
+    let has_filters = !filters.is_empty();
     let node = if text.trim().is_empty() && has_filters { None } else { Some(syntax::parse(text, any)?) };
     let mut builder = build::Builder::new(fields, text, analyzer, tuning);
     let main = match &node {
@@ -51,12 +51,7 @@ pub fn compile(
         None => None,
     };
     if main.is_none() && node.is_some() && !has_filters {
-        return Err(QueryError {
-            query: text.to_string(),
-            message: "the query has no words to search for".to_string(),
-            span: 0..text.len(),
-            hint: Some("a word, a \"phrase\" or field:value".to_string()),
-        });
+        return Err(QueryError::no_words(text));
     }
     let scored = main.is_some();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();

@@ -115,6 +115,18 @@ pub struct QueryError {
     pub hint: Option<String>,
 }
 
+impl QueryError {
+    /// The error for a query whose text holds nothing to search for (punctuation only).
+    pub fn no_words(query: &str) -> QueryError {
+        QueryError {
+            query: query.to_string(),
+            message: "the query has no words to search for".to_string(),
+            span: 0..query.len(),
+            hint: Some("a word, a \"phrase\" or field:value".to_string()),
+        }
+    }
+}
+
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let column = self.query.get(..self.span.start).map_or(1, |s| s.chars().count() + 1);

@@ -36,12 +36,6 @@ pub struct CappedCount {
     pub limit: usize,
 }
 
-impl Default for CappedCount {
-    fn default() -> Self {
-        CappedCount { limit: EXACT_COUNT_LIMIT }
-    }
-}
-
 /// Per-segment part of [`CappedCount`] (only used through `collect_segment`).
 pub struct SegmentCappedCount {
     count: usize,

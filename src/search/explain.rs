@@ -41,7 +41,7 @@ pub struct Explained {
 /// unknown: then months, with a note.
 pub fn explain(request: &SearchRequest, engine: Engine, interval: Option<Interval>) -> Result<Explained> {
     let filters = &request.filters;
-    let filtered = !filters.range.is_unbounded() || !filters.sources.is_empty();
+    let filtered = !filters.is_empty();
     let node = if request.query.trim().is_empty() && filtered {
         None
     } else {
@@ -59,62 +59,39 @@ pub fn explain(request: &SearchRequest, engine: Engine, interval: Option<Interva
         Engine::Opensearch => {
             let main = node.as_ref().and_then(|n| t.opensearch(n));
             if node.is_some() && main.is_none() && !filtered {
-                return Err(no_words(request).into());
+                return Err(QueryError::no_words(&request.query).into());
             }
-            opensearch_body(request, main, interval)
+            let sources = t.opensearch_sources(&request.filters.sources);
+            opensearch_body(request, main, sources, interval)
         }
         Engine::Quickwit => {
             let main = node.as_ref().and_then(|n| t.quickwit(n));
             if node.is_some() && main.is_none() && !filtered {
-                return Err(no_words(request).into());
+                return Err(QueryError::no_words(&request.query).into());
             }
-            quickwit_body(request, main, interval, &mut notes)
+            let sources = t.quickwit_sources(&request.filters.sources);
+            quickwit_body(request, main, sources, interval, &mut notes)
         }
     };
     notes.extend(t.notes.into_iter().map(|n| n.0));
     Ok(Explained { body, notes })
 }
 
-fn no_words(request: &SearchRequest) -> QueryError {
-    QueryError {
-        query: request.query.clone(),
-        message: "the query has no words to search for".to_string(),
-        span: 0..request.query.len(),
-        hint: Some("a word, a \"phrase\" or field:value".to_string()),
-    }
-}
-
-/// The order newsdex uses: by date when nothing is scored.
-fn effective_sort(request: &SearchRequest, scored: bool) -> Sort {
-    match (scored, request.sort) {
-        (true, s) => s,
-        (false, Sort::Oldest) => Sort::Oldest,
-        (false, _) => Sort::Newest,
-    }
-}
-
-fn opensearch_body(request: &SearchRequest, main: Option<Value>, interval: Interval) -> Value {
+/// The `_search` body; `sources` is the `--source` filter, already translated.
+fn opensearch_body(request: &SearchRequest, main: Option<Value>, sources: Option<Value>, interval: Interval) -> Value {
     let scored = main.is_some();
     let mut filter = Vec::new();
     if !request.filters.range.is_unbounded() {
         filter.push(json!({ "range": { "date": opensearch_range(&request.filters.range) } }));
     }
-    if !request.filters.sources.is_empty() {
-        let sources: Vec<String> = request
-            .filters
-            .sources
-            .iter()
-            .map(|s| crate::corpus::credits::canonical_agency(s).to_lowercase())
-            .collect();
-        filter.push(json!({ "terms": { "sources.folded": sources } }));
-    }
+    filter.extend(sources);
     let query = match (main, filter.is_empty()) {
         (Some(q), true) => q,
         (Some(q), false) => json!({ "bool": { "must": [q], "filter": filter } }),
         (None, false) => json!({ "bool": { "filter": filter } }),
         (None, true) => json!({ "match_all": {} }),
     };
-    let sort = match effective_sort(request, scored) {
+    let sort = match request.sort.effective(scored) {
         Sort::Relevance => json!([{ "_score": { "order": "desc" } }]),
         Sort::Newest => json!([{ "date": { "order": "desc", "missing": "_last" } }]),
         Sort::Oldest => json!([{ "date": { "order": "asc", "missing": "_last" } }]),
@@ -148,24 +125,23 @@ fn opensearch_body(request: &SearchRequest, main: Option<Value>, interval: Inter
     body
 }
 
-fn quickwit_body(request: &SearchRequest, main: Option<String>, interval: Interval, notes: &mut Vec<String>) -> Value {
+/// The search body; `sources` is the `--source` clause, already translated.
+fn quickwit_body(
+    request: &SearchRequest,
+    main: Option<String>,
+    sources: Option<String>,
+    interval: Interval,
+    notes: &mut Vec<String>,
+) -> Value {
     let scored = main.is_some();
     let mut parts: Vec<String> = main.into_iter().collect();
     let range = &request.filters.range;
     if !range.is_unbounded() {
         parts.push(quickwit_range(range));
     }
-    if !request.filters.sources.is_empty() {
-        let any: Vec<String> = request
-            .filters
-            .sources
-            .iter()
-            .map(|s| format!("sources:\"{}\"", crate::corpus::credits::canonical_agency(s).replace('"', "\\\"")))
-            .collect();
-        parts.push(if any.len() == 1 { any[0].clone() } else { format!("({})", any.join(" OR ")) });
-    }
+    parts.extend(sources);
     let query = if parts.is_empty() { "*".to_string() } else { parts.join(" AND ") };
-    let sort_by = match effective_sort(request, scored) {
+    let sort_by = match request.sort.effective(scored) {
         Sort::Relevance => "_score",
         // Quickwit sorts descending by default; `-` asks for ascending.
         Sort::Newest => "date",

@@ -9,22 +9,29 @@ use tantivy::{DocAddress, DocSet, TantivyDocument, TERMINATED};
 
 use crate::entry::IndexedEntry;
 use crate::error::Result;
-use crate::index::{damaged_or, NewsIndex};
+use crate::index::{damaged_or, guard, NewsIndex};
 use crate::query::build::all_entries;
 use crate::query::{compile, Tuning};
 use crate::search::SearchRequest;
 
 /// Calls `visit` with every entry `request` matches (its query text and filters; an empty
 /// query with no filter matches every entry), in index order, and returns how many there were.
-/// Stops at the first error `visit` returns.
+/// Stops at the first error `visit` returns; a damaged index is an error, as for `search`.
 pub fn for_each_match(
     index: &NewsIndex,
     request: &SearchRequest,
     mut visit: impl FnMut(IndexedEntry) -> Result<()>,
 ) -> Result<usize> {
+    guard(index.path(), || visit_matches(index, request, &mut visit))
+}
+
+fn visit_matches(
+    index: &NewsIndex,
+    request: &SearchRequest,
+    visit: &mut impl FnMut(IndexedEntry) -> Result<()>,
+) -> Result<usize> {
     let fields = index.fields();
-    let filtered = !request.filters.range.is_unbounded() || !request.filters.sources.is_empty();
-    let query = if request.query.trim().is_empty() && !filtered {
+    let query = if request.query.trim().is_empty() && request.filters.is_empty() {
         all_entries(fields)
     } else {
         compile(&request.query, request.any, &request.filters, fields, index.text_analyzer(), Tuning::default())?.query

@@ -1,5 +1,5 @@
-//! Running a search: the request → compiled query → top hits, the total count (exact up to
-//! [`EXACT_COUNT_LIMIT`] unless facets are asked for, see [`count`]) and a snippet per hit,
+//! Running a search: the request → compiled query → top hits, the total count (for a query
+//! of words alone, exact up to [`EXACT_COUNT_LIMIT`]: see [`count`]) and a snippet per hit,
 //! and on request [`facets`] (counted in the same pass). When nothing matches, [`suggest`]
 //! offers corrected queries. No formatting happens here; `render` turns
 //! [`SearchResults`] into text or JSON, and the CLI and the HTTP server share this one path.
@@ -45,6 +45,21 @@ pub enum Sort {
 }
 
 impl Sort {
+    /// The order results come in: as asked when the query is scored; by date when nothing
+    /// is (a query of filters only), newest first unless oldest was asked for.
+    pub fn effective(self, scored: bool) -> Sort {
+        match (scored, self) {
+            (true, s) => s,
+            (false, Sort::Oldest) => Sort::Oldest,
+            (false, _) => Sort::Newest,
+        }
+    }
+
+    /// The order a name users type stands for.
+    pub fn from_name(name: &str) -> Option<Sort> {
+        [Sort::Relevance, Sort::Newest, Sort::Oldest].into_iter().find(|s| s.name() == name)
+    }
+
     /// The name users type.
     pub fn name(self) -> &'static str {
         match self {
@@ -135,13 +150,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             .and_offset(request.offset)
             .order_by_fast_field::<tantivy::DateTime>("date", order)
     };
-    let sort = if compiled.scored {
-        request.sort
-    } else if request.sort == Sort::Oldest {
-        Sort::Oldest
-    } else {
-        Sort::Newest
-    };
+    let sort = request.sort.effective(compiled.scored);
     match sort {
         Sort::Relevance if request.facets || !compiled.prunable => {
             let collector = (

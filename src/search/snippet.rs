@@ -41,7 +41,7 @@ struct Tok {
     /// The stemmed term (empty when it cannot be a marked one).
     stem: String,
     /// Lower-cased and folded.
-    folded: Option<String>,
+    folded: String,
 }
 
 /// A match: where, and which clause of the query it came from.
@@ -119,7 +119,7 @@ impl SnippetMaker {
                 }
                 Some(_) => String::new(),
             };
-            toks.push(Tok { span: t.offset_from..t.offset_to, position: t.position, stem, folded: Some(folded) });
+            toks.push(Tok { span: t.offset_from..t.offset_to, position: t.position, stem, folded });
         }
         toks
     }
@@ -142,14 +142,12 @@ impl SnippetMaker {
             let mut which = None;
             if let Some(i) = terms.iter().position(|t| **t == tok.stem) {
                 which = Some(clause + i);
-            } else if let Some(folded) = &tok.folded {
-                if let Some(i) = h.fuzzy.iter().position(|(w, d)| edit_distance(w, folded) <= usize::from(*d)) {
-                    which = Some(clause + terms.len() + i);
-                } else if let Some(i) = h.prefixes.iter().position(|p| folded.starts_with(p.as_str())) {
-                    which = Some(clause + terms.len() + h.fuzzy.len() + i);
-                } else if let Some(i) = h.exact.iter().position(|w| w == folded) {
-                    which = Some(clause + terms.len() + h.fuzzy.len() + h.prefixes.len() + i);
-                }
+            } else if let Some(i) = h.fuzzy.iter().position(|(w, d)| edit_distance(w, &tok.folded) <= usize::from(*d)) {
+                which = Some(clause + terms.len() + i);
+            } else if let Some(i) = h.prefixes.iter().position(|p| tok.folded.starts_with(p.as_str())) {
+                which = Some(clause + terms.len() + h.fuzzy.len() + i);
+            } else if let Some(i) = h.exact.iter().position(|w| *w == tok.folded) {
+                which = Some(clause + terms.len() + h.fuzzy.len() + h.prefixes.len() + i);
             }
             if let Some(c) = which {
                 marks.push(Mark { span: tok.span.clone(), clause: c });

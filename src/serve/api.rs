@@ -19,6 +19,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -32,7 +33,7 @@ use serde::Serialize;
 use tokio::sync::Semaphore;
 
 use super::{page, Access, Event, Log, Settings};
-use crate::date::{parse_bound, parse_since, Clock, DateRange};
+use crate::date::{parse_bound, parse_since, Clock, DateRange, EmptyRange};
 use crate::error::Error;
 use crate::index::NewsIndex;
 use crate::query::Filters;
@@ -63,19 +64,28 @@ pub struct State {
     timeout: Duration,
     searches: Semaphore,
     log: Log,
+    /// Entries of the commit served, counted when it is loaded (for `/health`).
+    entries: AtomicUsize,
 }
 
 impl State {
     /// The state for serving `index`.
-    pub fn new(index: NewsIndex, settings: &Settings, log: Log) -> State {
-        State {
+    pub fn new(index: NewsIndex, settings: &Settings, log: Log) -> Result<State, Error> {
+        let entries = AtomicUsize::new(index.entry_count()?);
+        Ok(State {
+            entries,
             index,
             index_label: settings.index_label.clone(),
             clock: settings.clock,
             timeout: settings.request_timeout,
             searches: Semaphore::new(settings.max_searches.max(1)),
             log,
-        }
+        })
+    }
+
+    /// Notes the number of entries of a newly loaded commit.
+    pub fn loaded(&self, entries: usize) {
+        self.entries.store(entries, Ordering::Relaxed);
     }
 
     /// The index served.
@@ -260,12 +270,19 @@ async fn stats_route(Shared(state): Shared<Arc<State>>) -> Result<Response, ApiE
     Ok(json_body(bytes))
 }
 
-async fn health_route(Shared(state): Shared<Arc<State>>) -> Result<Response, ApiError> {
-    let entries = state.blocking(|index| index.entry_count()).await?;
-    Ok(json_body(format!("{{\"status\":\"ok\",\"entries\":{entries}}}\n").into_bytes()))
+/// Answers without touching the index (the count is the one of the last commit loaded), so
+/// health checks never wait behind searches.
+async fn health_route(Shared(state): Shared<Arc<State>>) -> Response {
+    let entries = state.entries.load(Ordering::Relaxed);
+    json_body(format!("{{\"status\":\"ok\",\"entries\":{entries}}}\n").into_bytes())
 }
 
 async fn not_found() -> ApiError {
+    no_such_page()
+}
+
+/// The answer to a path nothing serves.
+pub(crate) fn no_such_page() -> ApiError {
     ApiError { status: StatusCode::NOT_FOUND, message: "no such page".to_string(), parameter: None }
 }
 
@@ -320,33 +337,22 @@ pub fn search_request(raw: &str, clock: &Clock) -> Result<SearchRequest, ApiErro
                 sources.push(value.to_string());
             }
             "sort" => {
-                request.sort = match value {
-                    "relevance" => Sort::Relevance,
-                    "newest" => Sort::Newest,
-                    "oldest" => Sort::Oldest,
-                    _ => {
-                        return Err(ApiError::bad(
-                            "sort",
-                            format!("sort {value:?}: expected relevance, newest or oldest"),
-                        ))
-                    }
-                }
+                request.sort = Sort::from_name(value).ok_or_else(|| {
+                    ApiError::bad("sort", format!("sort {value:?}: expected relevance, newest or oldest"))
+                })?
             }
             "limit" => request.limit = number("limit", value, MAX_LIMIT)?,
             "offset" => request.offset = number("offset", value, MAX_OFFSET)?,
             _ => {} // every name in SEARCH_PARAMETERS has its arm above
         }
     }
-    let mut range = DateRange::between(from.as_ref(), to.as_ref());
-    if range.is_empty() {
-        return Err(ApiError::bad("to", "from is after to: no date can fall between them"));
-    }
-    if let Some(since) = since {
-        range = range.intersect(&DateRange { from: Some(since.start(clock)), to: None });
-        if range.is_empty() {
-            return Err(ApiError::bad("since", "since reaches back less far than to: no date can fall between them"));
+    let since = since.map(|s| s.start(clock));
+    let range = DateRange::bounded(from.as_ref(), to.as_ref(), since).map_err(|e| match e {
+        EmptyRange::FromAfterTo => ApiError::bad("to", "from is after to: no date can fall between them"),
+        EmptyRange::SinceAfterTo => {
+            ApiError::bad("since", "since reaches back less far than to: no date can fall between them")
         }
-    }
+    })?;
     request.filters = Filters { range, sources };
     Ok(request)
 }

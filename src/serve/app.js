@@ -189,8 +189,8 @@ function renderHits(hits) {
     }
     li.append(meta, snippetNode(hit.snippet || "", hit.highlights || []));
     if (isWikinews(hit)) {
-      const credit = el("p", { class: "credit" }, "From Wikinews");
-      if (url) { credit.textContent = ""; credit.append(el("a", { href: url, rel: "noopener noreferrer" }, "Wikinews")); credit.prepend("From "); }
+      const credit = el("p", { class: "credit" }, "From ");
+      credit.append(url ? el("a", { href: url, rel: "noopener noreferrer" }, "Wikinews") : "Wikinews");
       credit.append(", © Wikinews contributors, ");
       credit.append(el("a", { href: "https://creativecommons.org/licenses/by/2.5/", rel: "license noopener" }, "CC BY 2.5"));
       li.append(credit);

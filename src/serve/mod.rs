@@ -37,6 +37,9 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// How long a request may take, by default, before it is answered with 503.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long, by default, a client may take to send a request's head, or stay idle.
+pub const DEFAULT_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The largest request head (request line and headers) read, in bytes; larger ones are
 /// refused with 431.
 pub const MAX_REQUEST_HEAD: usize = 16 * 1024;
@@ -75,7 +78,7 @@ impl Settings {
             index_label,
             clock: Clock::system(),
             request_timeout: DEFAULT_TIMEOUT,
-            head_timeout: Duration::from_secs(10),
+            head_timeout: DEFAULT_HEAD_TIMEOUT,
             max_connections: 4096,
             max_searches: cores * 2,
             reload_every: Duration::from_millis(250),
@@ -130,7 +133,7 @@ pub fn serve(index: NewsIndex, settings: Settings, log: Log) -> Result<()> {
         let stop = stop_signal().map_err(|e| Error::io("signal handlers", e))?;
         let listener = TcpListener::bind(settings.addr).await.map_err(|e| Error::io(settings.addr.to_string(), e))?;
         let bound = listener.local_addr().map_err(|e| Error::io(settings.addr.to_string(), e))?;
-        let state = Arc::new(api::State::new(index, &settings, log.clone()));
+        let state = Arc::new(api::State::new(index, &settings, log.clone())?);
         tokio::spawn(follow_commits(state.clone(), settings.reload_every));
         log(&Event::Listening(bound));
         accept(listener, api::router(state), &settings, &log, stop).await;
@@ -235,23 +238,21 @@ async fn follow_commits(state: Arc<api::State>, every: Duration) {
             reloading.index().reload()?;
             reloading.index().entry_count()
         })
-        .await;
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|counted| counted.map_err(|e| e.to_string()));
         match reloaded {
-            Ok(Ok(entries)) => {
+            Ok(entries) => {
                 seen = now;
                 failures = 0;
+                state.loaded(entries);
                 (state.log())(&Event::Reloaded { entries });
             }
             // Caught mid-way through a commit, or damaged: keep serving the last good commit,
             // try again for a while, then wait for the next commit.
-            failed => {
+            Err(why) => {
                 failures += 1;
                 if failures >= RELOAD_ATTEMPTS {
-                    let why = match failed {
-                        Ok(Err(e)) => e.to_string(),
-                        Err(e) => e.to_string(),
-                        Ok(Ok(_)) => String::new(),
-                    };
                     (state.log())(&Event::Fault(&format!("cannot load the index's new commit: {why}")));
                     seen = now;
                     failures = 0;

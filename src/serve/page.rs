@@ -4,7 +4,7 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 /// The page.
@@ -40,7 +40,6 @@ pub async fn asset(name: Result<Path<String>, PathRejection>) -> Response {
         Some((_, kind, body)) => {
             ([(header::CONTENT_TYPE, *kind), (header::CACHE_CONTROL, "no-cache")], *body).into_response()
         }
-        None => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "application/json")], "{\"error\":\"no such page\"}\n")
-            .into_response(),
+        None => super::api::no_such_page().into_response(),
     }
 }
