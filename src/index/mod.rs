@@ -387,6 +387,16 @@ pub(crate) fn write_failure(path: &Path, e: Error) -> Error {
     }
 }
 
+/// For errors of writing (committing, rolling back, merging): as [`damaged_or`], except that
+/// every I/O error stays one. What fails to decode while reading is damage; a write that
+/// fails for a reason the OS does not classify is not.
+pub(crate) fn write_error(path: &Path, e: TantivyError) -> Error {
+    match e {
+        TantivyError::IoError(io) => Error::io(path, std::io::Error::new(io.kind(), io.to_string())),
+        other => damaged_or(path, other),
+    }
+}
+
 /// Maps Tantivy errors that mean missing or corrupt files to [`Error::Damaged`].
 pub(crate) fn damaged_or(path: &Path, e: TantivyError) -> Error {
     match e {

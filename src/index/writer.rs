@@ -36,7 +36,7 @@ use crate::index::manifest::{content_hash, Committed, FileRecord, FileState, Man
 use crate::index::merge::{merge, needs_first_text, Seen, Stories};
 use crate::index::queue::{self, Gate, Queued};
 use crate::index::schema::Fields;
-use crate::index::{commit, damaged_or, open_for_writing, WriterSettings};
+use crate::index::{commit, damaged_or, open_for_writing, write_error, WriterSettings};
 
 /// The writer's default memory budget, shared by its threads.
 pub const DEFAULT_MEMORY_BUDGET: usize = 512 * 1024 * 1024;
@@ -281,7 +281,7 @@ impl Writer {
             Err(e) => {
                 // Nothing of a failed run may reach a later commit (in `--watch`).
                 let e = super::write_failure(&self.path, e);
-                self.writer.rollback().map_err(|e| damaged_or(&self.path, e))?;
+                self.writer.rollback().map_err(|e| write_error(&self.path, e))?;
                 self.fresh = false;
                 return Err(e);
             }
@@ -293,7 +293,7 @@ impl Writer {
         if self.fresh || summary.changes.files.any_change() || touched > 0 {
             progress.committing();
             commit(&mut self.writer).map_err(|e| match super::write_failure(&self.path, e) {
-                Error::Tantivy(t) => damaged_or(&self.path, t),
+                Error::Tantivy(t) => write_error(&self.path, t),
                 other => other,
             })?;
             self.fresh = false;
@@ -307,7 +307,7 @@ impl Writer {
     /// Waits for background merges and releases the lock.
     pub fn close(self) -> Result<()> {
         let path = self.path;
-        self.writer.wait_merging_threads().map_err(|e| damaged_or(&path, e))
+        self.writer.wait_merging_threads().map_err(|e| write_error(&path, e))
     }
 }
 
