@@ -132,8 +132,28 @@ fn open_existing(path: &Path) -> Result<Index> {
         return Err(Error::NoIndex(path.to_path_buf()));
     }
     let mut index = Index::open_in_dir(path).map_err(|e| damaged_or(path, e))?;
+    check_segment_files(path, &index)?;
     register_analyzers(&mut index);
     Ok(index)
+}
+
+/// Every file of every segment of the last commit is there. Tantivy opens some of them only
+/// when a query needs them, so a missing one would otherwise break some searches and not
+/// others; checked here, it is reported the same way whatever is asked.
+fn check_segment_files(path: &Path, index: &Index) -> Result<()> {
+    use tantivy::index::SegmentComponent as C;
+    for segment in index.searchable_segment_metas().map_err(|e| damaged_or(path, e))? {
+        let deletes = segment.delete_opstamp().map(|_| C::Delete);
+        for component in
+            [C::Postings, C::Positions, C::Terms, C::Store, C::FastFields, C::FieldNorms].into_iter().chain(deletes)
+        {
+            let file = path.join(segment.relative_path(component));
+            if !file.is_file() {
+                return Err(Error::Damaged(format!("{} is missing", file.display())));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn register_analyzers(index: &mut Index) {
@@ -192,12 +212,6 @@ pub(crate) struct WritableIndex {
 /// the writer: searches keep seeing the old index until the new one is committed. Only an
 /// index this version cannot read at all is deleted right away (under the lock).
 pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSettings) -> Result<WritableIndex> {
-    // A damaged index (a segment file missing or corrupt) may open for writing and fail only
-    // later: `--rebuild`, which the damage error recommends, starts afresh at once instead.
-    if rebuild && exists(path) && matches!(NewsIndex::open(path).and_then(|i| i.entry_count()), Err(Error::Damaged(_)))
-    {
-        replace_unreadable(path)?;
-    }
     if exists(path) {
         let opened = open_existing(path).and_then(|index| {
             let writer = new_writer(path, &index, settings)?;
@@ -213,6 +227,17 @@ pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSetti
         };
         return match check_compatible(path, &index) {
             Ok(fields) if rebuild => {
+                // A damaged index (a segment file missing or corrupt) may take a writer and
+                // fail only later: `--rebuild`, which the damage error recommends, starts
+                // afresh instead.
+                let read = guard(path, || {
+                    count_entries(&index_searcher(path, &index)?, &fields).map_err(|e| damaged_or(path, e))
+                });
+                if let Err(Error::Damaged(_)) = read {
+                    drop(writer);
+                    replace_unreadable(path)?;
+                    return open_for_writing(path, false, settings);
+                }
                 writer.delete_all_documents()?;
                 Ok(WritableIndex { index, fields, writer, fresh: true })
             }
