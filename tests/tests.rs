@@ -6,6 +6,7 @@ mod core_extract;
 mod core_search;
 mod index_crash;
 mod index_incremental;
+mod index_store;
 mod index_watch;
 mod ingest_bad_input;
 mod ingest_formats;

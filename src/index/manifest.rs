@@ -22,6 +22,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::Result;
 use crate::index::schema::{mtime_from_column, Fields, FILE_FIELD, FILE_HASH_FIELD, FILE_MTIME_FIELD, FILE_SIZE_FIELD};
+use crate::index::store::Codec;
 
 /// What the index records about one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,8 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 /// entries by id.
 pub struct Manifest {
     fields: Fields,
+    /// Reads the commit's stored entries.
+    codec: Codec,
     searcher: Option<Searcher>,
     /// Per segment of the searcher: its document store and its `file` column, opened once.
     segments: Vec<SegmentParts>,
@@ -77,11 +80,18 @@ struct SegmentParts {
 impl Manifest {
     /// The state of an empty index.
     pub fn empty(fields: Fields) -> Manifest {
-        Manifest { fields, searcher: None, segments: Vec::new(), files: HashMap::new(), entries: 0 }
+        Manifest {
+            fields,
+            codec: Codec::plain(),
+            searcher: None,
+            segments: Vec::new(),
+            files: HashMap::new(),
+            entries: 0,
+        }
     }
 
-    /// Loads the file records a searcher sees.
-    pub fn load(searcher: Searcher, fields: Fields) -> Result<Manifest> {
+    /// Loads the file records a searcher sees (`codec` reads its stored entries).
+    pub fn load(searcher: Searcher, fields: Fields, codec: Codec) -> Result<Manifest> {
         let mut files = HashMap::new();
         let mut segments = Vec::new();
         for segment in searcher.segment_readers() {
@@ -90,7 +100,12 @@ impl Manifest {
             segments.push(SegmentParts { store, paths: PathColumn::open(segment)? });
         }
         let entries = super::count_entries(&searcher, &fields)?;
-        Ok(Manifest { fields, searcher: Some(searcher), segments, files, entries })
+        Ok(Manifest { fields, codec, searcher: Some(searcher), segments, files, entries })
+    }
+
+    /// The codec of the commit's stored entries (with no dictionary when it has none).
+    pub fn codec(&self) -> &Codec {
+        &self.codec
     }
 
     /// The recorded state of a file.
@@ -164,8 +179,8 @@ impl Manifest {
         }
         for id in ids {
             self.each_stored(&self.fields.id_term(id), |doc, _, _| {
-                let hash = self.fields.stored_bytes(&doc).map_or(0, xxh3_64);
-                let files = self.fields.entry(&doc)?.pages.into_iter().map(|p| p.path).collect();
+                let (entry, hash) = self.fields.entry_and_hash(&doc, &self.codec)?;
+                let files = entry.pages.into_iter().map(|p| p.path).collect();
                 out.insert(id.to_string(), Committed { hash, files });
                 Ok(())
             })?;

@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod merge;
 pub mod queue;
 pub mod schema;
+pub mod store;
 pub mod watch;
 pub mod writer;
 
@@ -22,6 +23,7 @@ use std::cell::Cell;
 use std::io::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::RwLock;
 
 use tantivy::collector::Count;
 use tantivy::directory::error::OpenReadError;
@@ -29,28 +31,22 @@ use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::store::Compressor;
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyError};
 
 use crate::error::{Error, Result};
 use queue::Queued;
 pub use schema::{Fields, SCHEMA_VERSION};
+use store::Codec;
 
 /// The default index folder, relative to the working directory.
 pub const DEFAULT_INDEX_DIR: &str = "index";
 
-/// How a newsdex index is stored: documents compressed with zstd in blocks large enough
-/// to compress well and small enough to fetch ten hits quickly (each hit decompresses one
-/// block). Measured at 100k entries: 64 KiB blocks make the index 0.94× the text and cost
-/// 95 µs per hit fetched, 32 KiB blocks 0.97× and 60 µs, 16 KiB 1.00× and 42 µs; ten hits
-/// per search make 32 KiB the better trade (see BENCHMARKS.md). Existing indexes keep the
-/// settings they were created with.
+/// How a newsdex index is stored: Tantivy's document store keeps bytes as they are, since
+/// each stored entry is compressed on its own (see [`store`]): a hit then costs a few
+/// kilobytes of decompression instead of a whole block.
 fn settings_for_new() -> IndexSettings {
-    IndexSettings {
-        docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
-        docstore_blocksize: 32 * 1024,
-        ..IndexSettings::default()
-    }
+    IndexSettings { docstore_compression: Compressor::None, docstore_blocksize: 32 * 1024, ..IndexSettings::default() }
 }
 
 /// An open index, ready to search.
@@ -59,6 +55,8 @@ pub struct NewsIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// The last commit seen, with the codec of its stored entries: always replaced together.
+    view: RwLock<(Searcher, Codec)>,
 }
 
 impl NewsIndex {
@@ -67,23 +65,34 @@ impl NewsIndex {
         guard(path, || {
             let index = open_existing(path)?;
             let fields = check_compatible(path, &index)?;
-            let reader = index
+            let reader: IndexReader = index
                 .reader_builder()
                 .reload_policy(ReloadPolicy::Manual)
                 .try_into()
                 .map_err(|e| damaged_or(path, e))?;
-            Ok(NewsIndex { path: path.to_path_buf(), index, reader, fields })
+            let view = current_view(path, &index, &reader)?;
+            Ok(NewsIndex { path: path.to_path_buf(), index, reader, fields, view: RwLock::new(view) })
         })
     }
 
     /// A searcher over the last commit seen by [`NewsIndex::reload`] (or by `open`).
     pub fn searcher(&self) -> Searcher {
-        self.reader.searcher()
+        self.view().0
+    }
+
+    /// A searcher over the last commit seen, and the codec that reads its stored entries.
+    pub fn view(&self) -> (Searcher, Codec) {
+        self.view.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     /// Makes the latest commit visible to new searchers.
     pub fn reload(&self) -> Result<()> {
-        guard(&self.path, || self.reader.reload().map_err(|e| damaged_or(&self.path, e)))
+        guard(&self.path, || {
+            self.reader.reload().map_err(|e| damaged_or(&self.path, e))?;
+            let view = current_view(&self.path, &self.index, &self.reader)?;
+            *self.view.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = view;
+            Ok(())
+        })
     }
 
     /// The field handles.
@@ -114,6 +123,38 @@ impl NewsIndex {
         } else {
             analyzer::news_unstemmed()
         }
+    }
+}
+
+/// The codec of the stored entries of the last commit: with the dictionary its payload
+/// names.
+pub(crate) fn load_codec(path: &Path, index: &Index) -> Result<Codec> {
+    let metas = index.load_metas().map_err(|e| damaged_or(path, e))?;
+    codec_of(path, &metas)
+}
+
+fn codec_of(path: &Path, metas: &tantivy::IndexMeta) -> Result<Codec> {
+    let payload: Option<schema::CommitPayload> = metas.payload.as_deref().and_then(|p| serde_json::from_str(p).ok());
+    Codec::open(path, payload.and_then(|p| p.dictionary))
+}
+
+/// The reader's searcher and the codec of the commit it sees. The commit is read twice (by
+/// the reader, then for its payload); should another have landed in between (a rebuild
+/// changes the dictionary), the reader catches up and both are read again.
+fn current_view(path: &Path, index: &Index, reader: &IndexReader) -> Result<(Searcher, Codec)> {
+    let mut tries = 0;
+    loop {
+        let searcher = reader.searcher();
+        let metas = index.load_metas().map_err(|e| damaged_or(path, e))?;
+        let mut seen: Vec<_> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
+        let mut committed: Vec<_> = metas.segments.iter().map(|m| m.id()).collect();
+        seen.sort();
+        committed.sort();
+        tries += 1;
+        if seen == committed || tries == 5 {
+            return Ok((searcher, codec_of(path, &metas)?));
+        }
+        reader.reload().map_err(|e| damaged_or(path, e))?;
     }
 }
 
@@ -279,7 +320,7 @@ pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSetti
     let mut writer = new_writer(path, &index, settings)?;
     // Commit the empty index at once, so that from now on the folder always holds a valid,
     // versioned index, even if this run is killed before its first real commit.
-    commit(&mut writer)?;
+    commit(&mut writer, None)?;
     Ok(WritableIndex { index, fields, writer, fresh: true })
 }
 
@@ -300,10 +341,10 @@ fn new_writer(path: &Path, index: &Index, settings: WriterSettings) -> Result<In
 }
 
 /// Commits everything the writer holds, recording the schema version.
-pub(crate) fn commit(writer: &mut IndexWriter<Queued>) -> Result<()> {
+pub(crate) fn commit(writer: &mut IndexWriter<Queued>, dictionary: Option<store::DictionaryRef>) -> Result<()> {
     let mut prepared = writer.prepare_commit()?;
     // The payload is a small JSON object of strings and numbers; serialising it cannot fail.
-    prepared.set_payload(&serde_json::to_string(&schema::CommitPayload::current()).unwrap_or_default());
+    prepared.set_payload(&serde_json::to_string(&schema::CommitPayload::current(dictionary)).unwrap_or_default());
     prepared.commit()?;
     Ok(())
 }
@@ -316,8 +357,6 @@ fn replace_unreadable(path: &Path) -> Result<()> {
     remove_index_files(path)
 }
 
-/// Deletes the files of an index folder (only the files Tantivy and newsdex write there; the
-/// lock file stays, as it is held while this runs).
 /// Creates an empty index in the new or empty folder `path` whose title and body are
 /// analysed by `text_analyzer` (one of the names in [`analyzer`]) instead of the default,
 /// ready for [`writer::build`] to fill. Used to measure alternatives (`newsdex eval`).
@@ -331,9 +370,11 @@ pub fn create_with(path: &Path, text_analyzer: &str) -> Result<()> {
     register_analyzers(&mut index);
     let mut writer: IndexWriter<Queued> =
         index.writer_with_num_threads(1, 16 * 1024 * 1024).map_err(|e| damaged_or(path, e))?;
-    commit(&mut writer)
+    commit(&mut writer, None)
 }
 
+/// Deletes the files of an index folder (only the files Tantivy and newsdex write there; the
+/// lock file stays, as it is held while this runs).
 fn remove_index_files(path: &Path) -> Result<()> {
     for item in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
         let item = item.map_err(|e| Error::io(path, e))?;
@@ -341,6 +382,7 @@ fn remove_index_files(path: &Path) -> Result<()> {
         let name = name.to_string_lossy();
         let ours = name == "meta.json"
             || name == ".managed.json"
+            || store::is_dictionary_file(&name)
             || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del", ".temp"]
                 .iter()
                 .any(|ext| name.ends_with(ext));

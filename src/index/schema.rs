@@ -23,7 +23,7 @@
 //! | `sources`, `authors` | [`KEYWORD`] analyzer; fast with the raw value | filters, facets |
 //! | `url` | raw term | `url:`, `show URL` |
 //! | `pages`, `files` | raw term per page (its URL, else its file) and per file it appeared in | `stats` |
-//! | `stored` | stored bytes (JSON of the entry and its pages) | rendering hits |
+//! | `stored` | stored bytes (JSON of the entry and its pages, compressed by `index::store`) | rendering hits |
 //! | `file` | raw term, fast | file records: the path, as the walk found it |
 //! | `file_size`, `file_mtime`, `file_hash` | fast | file records: deciding what changed |
 //! | `file_record` | stored bytes (JSON) | file records: its entry ids and why it was skipped |
@@ -31,19 +31,21 @@
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
-    Value, STORED, STRING,
+    Value, STORED,
 };
 use tantivy::{DateTime, TantivyDocument, Term};
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::date::EntryDate;
 use crate::entry::{Appearance, Entry, IndexedEntry, Kind};
 use crate::error::Error;
 use crate::index::analyzer::{EXACT, KEYWORD, NEWS, NEWS_UNSTEMMED};
 use crate::index::manifest::FileRecord;
+use crate::index::store::{Codec, DictionaryRef};
 
 /// Version of the schema and analyzers. Bump it whenever either changes: an index written
 /// under another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// `type` of an entry document.
 const TYPE_ENTRY: &str = "entry";
@@ -121,13 +123,23 @@ impl Fields {
                 .set_tokenizer(text_analyzer)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
+        // Fields that only filter need no length norms (a byte per document and field).
         let keyword = TextOptions::default()
             .set_indexing_options(
-                TextFieldIndexing::default().set_tokenizer(KEYWORD).set_index_option(IndexRecordOption::Basic),
+                TextFieldIndexing::default()
+                    .set_tokenizer(KEYWORD)
+                    .set_index_option(IndexRecordOption::Basic)
+                    .set_fieldnorms(false),
             )
             .set_fast("raw");
-        let id = b.add_text_field("id", STRING);
-        let kind = b.add_text_field("kind", STRING);
+        let term = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        );
+        let id = b.add_text_field("id", term.clone());
+        let kind = b.add_text_field("kind", term.clone());
         let title = b.add_text_field("title", text.clone());
         let body = b.add_text_field("body", text);
         let date = b.add_date_field(
@@ -136,7 +148,7 @@ impl Fields {
         );
         let sources = b.add_text_field("sources", keyword.clone());
         let authors = b.add_text_field("authors", keyword);
-        let url = b.add_text_field("url", STRING);
+        let url = b.add_text_field("url", term.clone());
         let stored = b.add_bytes_field("stored", STORED);
         // Exact words only say which entries hold them: phrases and scores come from the
         // stemmed fields' positions, which keeps the index small.
@@ -148,12 +160,6 @@ impl Fields {
         );
         let title_exact = b.add_text_field("title_exact", exact.clone());
         let body_exact = b.add_text_field("body_exact", exact);
-        let term = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("raw")
-                .set_index_option(IndexRecordOption::Basic)
-                .set_fieldnorms(false),
-        );
         let pages = b.add_text_field("pages", term.clone());
         let files = b.add_text_field("files", term.clone());
         let doc_type = b.add_text_field("type", term.clone());
@@ -246,8 +252,9 @@ impl Fields {
         Term::from_field_text(self.file, path)
     }
 
-    /// The Tantivy document for an entry.
-    pub fn document(&self, item: &IndexedEntry) -> TantivyDocument {
+    /// The Tantivy document for an entry, its stored form compressed by `codec`, and a hash
+    /// of that stored form before compression (what [`Fields::entry_and_hash`] gives back).
+    pub fn document(&self, item: &IndexedEntry, codec: &Codec) -> (TantivyDocument, u64) {
         let e = &item.entry;
         let mut doc = TantivyDocument::default();
         doc.add_text(self.doc_type, TYPE_ENTRY);
@@ -273,27 +280,28 @@ impl Fields {
             doc.add_text(self.pages, page_key(a));
             doc.add_text(self.files, &a.path);
         }
-        let stored = StoredEntry::from(item);
-        // Serialising plain strings, dates and lists cannot fail.
-        let json = serde_json::to_vec(&stored).unwrap_or_default();
-        doc.add_bytes(self.stored, &json);
-        doc
+        let json = stored_json(item);
+        doc.add_bytes(self.stored, &codec.compress(&json));
+        (doc, xxh3_64(&json))
     }
 
     /// The entry a stored document holds.
-    pub fn entry(&self, doc: &TantivyDocument) -> Result<IndexedEntry, Error> {
+    pub fn entry(&self, doc: &TantivyDocument, codec: &Codec) -> Result<IndexedEntry, Error> {
+        parse_stored(&self.stored_json(doc, codec)?)
+    }
+
+    /// The entry a stored document holds, and the hash [`Fields::document`] gave with it.
+    pub fn entry_and_hash(&self, doc: &TantivyDocument, codec: &Codec) -> Result<(IndexedEntry, u64), Error> {
+        let json = self.stored_json(doc, codec)?;
+        Ok((parse_stored(&json)?, xxh3_64(&json)))
+    }
+
+    fn stored_json(&self, doc: &TantivyDocument, codec: &Codec) -> Result<Vec<u8>, Error> {
         let bytes = doc
             .get_first(self.stored)
             .and_then(|v| v.as_bytes())
             .ok_or_else(|| Error::Damaged("a document has no stored entry".to_string()))?;
-        let stored: StoredEntry =
-            serde_json::from_slice(bytes).map_err(|e| Error::Damaged(format!("a stored entry does not parse: {e}")))?;
-        Ok(stored.into())
-    }
-
-    /// The stored bytes of an entry document (what [`Fields::entry`] reads back).
-    pub fn stored_bytes<'a>(&self, doc: &'a TantivyDocument) -> Option<&'a [u8]> {
-        doc.get_first(self.stored).and_then(|v| v.as_bytes())
+        codec.decompress(bytes)
     }
 
     /// The Tantivy document for a file record.
@@ -351,6 +359,19 @@ pub fn to_tantivy_date(date: &EntryDate) -> DateTime {
 /// Converts an instant to the value indexed in the `date` field.
 pub fn instant_to_tantivy(t: chrono::DateTime<chrono::Utc>) -> DateTime {
     DateTime::from_timestamp_secs(t.timestamp())
+}
+
+/// The stored form of an entry, before compression (also the samples a dictionary is trained
+/// on).
+pub fn stored_json(item: &IndexedEntry) -> Vec<u8> {
+    // Serialising plain strings, dates and lists cannot fail.
+    serde_json::to_vec(&StoredEntry::from(item)).unwrap_or_default()
+}
+
+fn parse_stored(json: &[u8]) -> Result<IndexedEntry, Error> {
+    let stored: StoredEntry =
+        serde_json::from_slice(json).map_err(|e| Error::Damaged(format!("a stored entry does not parse: {e}")))?;
+    Ok(stored.into())
 }
 
 /// What the `stored` field holds: the entry without the first page repeated.
@@ -413,11 +434,14 @@ pub struct CommitPayload {
     pub schema_version: u32,
     /// The newsdex version that wrote it.
     pub writer: String,
+    /// The dictionary stored entries are compressed with (see `index::store`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dictionary: Option<DictionaryRef>,
 }
 
 impl CommitPayload {
-    /// The payload this version writes.
-    pub fn current() -> CommitPayload {
-        CommitPayload { schema_version: SCHEMA_VERSION, writer: env!("CARGO_PKG_VERSION").to_string() }
+    /// The payload this version writes, with entries compressed with `dictionary`.
+    pub fn current(dictionary: Option<DictionaryRef>) -> CommitPayload {
+        CommitPayload { schema_version: SCHEMA_VERSION, writer: env!("CARGO_PKG_VERSION").to_string(), dictionary }
     }
 }

@@ -27,16 +27,17 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 use tantivy::indexer::UserOperation;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy};
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::corpus::{self, FileEntries, Problem, ReadOptions};
+use crate::entry::IndexedEntry;
 use crate::entry::{Appearance, Entry};
 use crate::error::{Error, Result};
 use crate::index::manifest::{content_hash, Committed, FileRecord, FileState, Manifest};
 use crate::index::merge::{merge, needs_first_text, Seen, Stories};
 use crate::index::queue::{self, Gate, Queued};
-use crate::index::schema::Fields;
-use crate::index::{commit, damaged_or, open_for_writing, write_error, WriterSettings};
+use crate::index::schema::{stored_json, Fields};
+use crate::index::store::{self, Codec};
+use crate::index::{commit, damaged_or, load_codec, open_for_writing, write_error, WriterSettings};
 
 /// The writer's default memory budget, shared by its threads.
 pub const DEFAULT_MEMORY_BUDGET: usize = 512 * 1024 * 1024;
@@ -251,7 +252,8 @@ impl Writer {
         } else {
             super::guard(&self.path, || {
                 self.reader.reload().map_err(|e| damaged_or(&self.path, e))?;
-                Manifest::load(self.reader.searcher(), self.fields)
+                let codec = load_codec(&self.path, self.writer.index())?;
+                Manifest::load(self.reader.searcher(), self.fields, codec)
             })?
         };
         let (mut found, walk_problems) = scan(corpus_dir);
@@ -275,7 +277,16 @@ impl Writer {
             summary.skipped.push(p.into());
         }
         let stop = options.stop.as_deref();
-        let run = Run::new(&self.writer, &self.fields, &manifest, &self.read, progress, stop, real_paths);
+        let codec = match self.codec_for(&manifest, &plan.read) {
+            Ok(codec) => codec,
+            Err(e) => {
+                self.writer.rollback().map_err(|e| write_error(&self.path, e))?;
+                self.fresh = false;
+                return Err(e);
+            }
+        };
+        let dictionary = codec.reference();
+        let run = Run::new(self, &manifest, codec, progress, stop, real_paths);
         let outcome = match run.execute(plan) {
             Ok(outcome) => outcome,
             Err(e) => {
@@ -292,16 +303,31 @@ impl Writer {
 
         if self.fresh || summary.changes.files.any_change() || touched > 0 {
             progress.committing();
-            commit(&mut self.writer).map_err(|e| match super::write_failure(&self.path, e) {
+            commit(&mut self.writer, dictionary).map_err(|e| match super::write_failure(&self.path, e) {
                 Error::Tantivy(t) => write_error(&self.path, t),
                 other => other,
             })?;
             self.fresh = false;
+            store::remove_unused(&self.path, dictionary);
         } else {
             summary.up_to_date = true;
         }
         summary.elapsed = started.elapsed();
         Ok(summary)
+    }
+
+    /// The codec this run compresses entries with: the commit's, when it has a dictionary;
+    /// otherwise one with a dictionary trained on a sample of the files to read, which goes
+    /// into the index (and the same commit as the entries it compresses), when they are
+    /// enough to train on.
+    fn codec_for(&self, manifest: &Manifest, read: &[Job]) -> Result<Codec> {
+        if manifest.codec().reference().is_some() {
+            return Ok(manifest.codec().clone());
+        }
+        match Codec::train(&training_samples(read, &self.read)) {
+            Some(dictionary) => Codec::create(&self.path, dictionary),
+            None => Ok(manifest.codec().clone()),
+        }
     }
 
     /// Waits for background merges and releases the lock.
@@ -353,6 +379,43 @@ fn nanos_since_epoch(t: SystemTime) -> i64 {
         Ok(d) => i64::try_from(d.as_nanos()).unwrap_or(i64::MAX),
         Err(before) => -i64::try_from(before.duration().as_nanos()).unwrap_or(i64::MAX),
     }
+}
+
+/// Most stored entries a dictionary is trained on, in bytes, and most files they are read
+/// from (spread over the run's files). Training on 4 MiB takes about half a second.
+const SAMPLE_BYTES: usize = 4 * 1024 * 1024;
+const SAMPLE_FILES: usize = 512;
+
+/// The stored forms of entries from files spread evenly over `jobs`, read as a run reads
+/// them; files that cannot be read are left out (the run reports them).
+fn training_samples(jobs: &[Job], read: &ReadOptions) -> Vec<Vec<u8>> {
+    let step = jobs.len().div_ceil(SAMPLE_FILES).max(1);
+    let chosen: Vec<&Job> = jobs.iter().step_by(step).collect();
+    let per_file: Vec<Vec<Vec<u8>>> = chosen
+        .par_iter()
+        .map(|job| {
+            let Ok(bytes) = corpus::read_bytes(&job.file.path, read) else { return Vec::new() };
+            let Ok(parsed) = corpus::parse_file(&job.file.path, &bytes) else { return Vec::new() };
+            parsed
+                .entries
+                .into_iter()
+                .map(|mut entry| {
+                    entry.path = job.file.shown.to_string();
+                    stored_json(&IndexedEntry::single(entry))
+                })
+                .collect()
+        })
+        .collect();
+    let mut samples = Vec::new();
+    let mut total = 0;
+    for sample in per_file.into_iter().flatten() {
+        if total >= SAMPLE_BYTES {
+            break;
+        }
+        total += sample.len();
+        samples.push(sample);
+    }
+    samples
 }
 
 /// A file to read, with what its record says.
@@ -429,6 +492,8 @@ struct Run<'a> {
     failure: Mutex<Option<Error>>,
     /// Bounds the entry documents waiting in the writer's queue.
     gate: Arc<Gate>,
+    /// Compresses the stored entries.
+    codec: Codec,
     /// The files found, by the name records use (which is lossy for names that are not UTF-8).
     real_paths: HashMap<Arc<str>, Arc<Path>>,
 }
@@ -472,25 +537,25 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl<'a> Run<'a> {
     fn new(
-        writer: &'a IndexWriter<Queued>,
-        fields: &'a Fields,
+        w: &'a Writer,
         manifest: &'a Manifest,
-        read: &'a ReadOptions,
+        codec: Codec,
         progress: &'a dyn Progress,
         stop: Option<&'a AtomicBool>,
         real_paths: HashMap<Arc<str>, Arc<Path>>,
     ) -> Run<'a> {
         Run {
-            writer,
-            fields,
+            writer: &w.writer,
+            fields: &w.fields,
             manifest,
-            read,
+            read: &w.read,
             progress,
             stop,
             replacing: !manifest.is_empty(),
             stories: Mutex::new(Stories::default()),
             failure: Mutex::new(None),
             gate: Gate::new(queue::IN_FLIGHT),
+            codec,
             real_paths,
         }
     }
@@ -723,9 +788,8 @@ impl<'a> Run<'a> {
                 appearance = Some(Arc::new(Appearance { page: entry.page.clone(), path: entry.path.clone() }));
             }
             let Some(shared) = appearance.as_ref() else { continue };
-            let item = crate::entry::IndexedEntry::single(entry);
-            let doc = self.fields.document(&item);
-            let doc_hash = self.fields.stored_bytes(&doc).map_or(0, xxh3_64);
+            let item = IndexedEntry::single(entry);
+            let (doc, doc_hash) = self.fields.document(&item, &self.codec);
             let id = item.entry.id.clone();
             if lock(&self.stories).observe(item.entry, &file.path, shared, doc_hash) == Seen::First {
                 firsts.push((id, doc));
@@ -865,8 +929,8 @@ impl<'a> Run<'a> {
                 None => repeats.newest,
             };
             let merged = merge(newest, std::iter::once(first.appearance).chain(repeats.appearances));
-            let doc = self.fields.document(&merged);
-            stories.set_document(&id, self.fields.stored_bytes(&doc).map_or(0, xxh3_64));
+            let (doc, hash) = self.fields.document(&merged, &self.codec);
+            stories.set_document(&id, hash);
             self.writer.delete_term(self.fields.id_term(&id));
             self.writer.add_document(doc.into())?;
         }

@@ -36,7 +36,7 @@ fn visit_matches(
     } else {
         compile(&request.query, request.any, &request.filters, fields, index.text_analyzer(), Tuning::default())?.query
     };
-    let searcher = index.searcher();
+    let (searcher, codec) = index.view();
     let damaged = |e| damaged_or(index.path(), e);
     let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher)).map_err(damaged)?;
     let mut count = 0;
@@ -47,7 +47,7 @@ fn visit_matches(
         while doc != TERMINATED {
             if alive.is_none_or(|a| a.is_alive(doc)) {
                 let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc)).map_err(damaged)?;
-                visit(fields.entry(&stored)?)?;
+                visit(fields.entry(&stored, &codec)?)?;
                 count += 1;
             }
             doc = scorer.advance();

@@ -138,7 +138,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
     let fields = index.fields();
     let analyzer = index.text_analyzer();
     let compiled = compile(&request.query, request.any, &request.filters, fields, analyzer, tuning)?;
-    let searcher = index.searcher();
+    let (searcher, codec) = index.view();
     let damaged = |e| damaged_or(index.path(), e);
 
     let top: Vec<(f32, DocAddress)>;
@@ -186,7 +186,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
     let mut hits = Vec::with_capacity(top.len());
     for (i, (score, address)) in top.into_iter().take(request.limit).enumerate() {
         let doc: TantivyDocument = searcher.doc(address).map_err(damaged)?;
-        let entry = fields.entry(&doc)?;
+        let entry = fields.entry(&doc, &codec)?;
         let snippet = maker.snippet(&entry.entry.body);
         hits.push(Hit { rank: request.offset + i + 1, score, entry, snippet });
     }

@@ -25,7 +25,7 @@ fn find_unguarded(index: &NewsIndex, key: &str) -> Result<Option<IndexedEntry>> 
         }
         tries.push((fields.id, entry_id(Some(key), "", None, "")));
     }
-    let searcher = index.searcher();
+    let (searcher, codec) = index.view();
     for (field, value) in tries {
         let query = TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic);
         let top = searcher
@@ -33,7 +33,7 @@ fn find_unguarded(index: &NewsIndex, key: &str) -> Result<Option<IndexedEntry>> 
             .map_err(|e| damaged_or(index.path(), e))?;
         if let Some((_, address)) = top.first() {
             let doc: TantivyDocument = searcher.doc(*address).map_err(|e| damaged_or(index.path(), e))?;
-            return fields.entry(&doc).map(Some);
+            return fields.entry(&doc, &codec).map(Some);
         }
     }
     Ok(None)

@@ -35,13 +35,32 @@ pub struct Snippet {
     pub highlights: Vec<Range<usize>>,
 }
 
+/// A word of the body: where it is, and where its forms are in [`Toks::text`].
 struct Tok {
     span: Range<usize>,
     position: usize,
-    /// The stemmed term (empty when it cannot be a marked one).
-    stem: String,
     /// Lower-cased and folded.
-    folded: String,
+    folded: Range<usize>,
+    /// The stemmed term (empty when it cannot be a marked one).
+    stem: Range<usize>,
+}
+
+/// The words of one body, their forms one after another in one string (kept from body to
+/// body, so that a snippet allocates nothing per word).
+#[derive(Default)]
+struct Toks {
+    text: String,
+    list: Vec<Tok>,
+}
+
+impl Toks {
+    fn folded(&self, i: usize) -> &str {
+        &self.text[self.list[i].folded.clone()]
+    }
+
+    fn stem(&self, i: usize) -> &str {
+        &self.text[self.list[i].stem.clone()]
+    }
 }
 
 /// A match: where, and which clause of the query it came from.
@@ -59,6 +78,7 @@ pub struct SnippetMaker {
     stemmer: Option<WordStemmer>,
     /// The first characters of every stemmed term to mark (see [`could_stem_to`]).
     heads: Vec<String>,
+    toks: Toks,
 }
 
 /// Characters at the start of a word that English stemming never changes: Snowball's rules
@@ -94,6 +114,7 @@ impl SnippetMaker {
             words: analyzer::news_unstemmed(),
             stemmer: stemmed.then(WordStemmer::default),
             heads,
+            toks: Toks::default(),
         }
     }
 
@@ -107,46 +128,58 @@ impl SnippetMaker {
     /// The body's words as the index analysed them. Stemming is the costly part, and only
     /// words that could stem to a marked term are stemmed; the others get an empty stem,
     /// which matches no term.
-    fn tokens(&mut self, body: &str) -> Vec<Tok> {
-        let mut toks = Vec::new();
+    fn tokens(&mut self, body: &str) {
+        let toks = &mut self.toks;
+        toks.text.clear();
+        toks.list.clear();
         let mut stream = self.words.token_stream(body);
         while let Some(t) = stream.next() {
-            let folded = t.text.clone();
+            let start = toks.text.len();
+            toks.text.push_str(&t.text);
+            let folded = start..toks.text.len();
             let stem = match &mut self.stemmer {
                 None => folded.clone(),
-                Some(stemmer) if self.heads.iter().any(|h| could_stem_to(&folded, h)) => {
-                    stemmer.stem(&folded).to_string()
+                Some(stemmer) if self.heads.iter().any(|h| could_stem_to(&t.text, h)) => {
+                    match stemmer.changed_stem(&t.text) {
+                        Some(stem) => {
+                            let from = toks.text.len();
+                            toks.text.push_str(stem);
+                            from..toks.text.len()
+                        }
+                        None => folded.clone(),
+                    }
                 }
-                Some(_) => String::new(),
+                Some(_) => start..start,
             };
-            toks.push(Tok { span: t.offset_from..t.offset_to, position: t.position, stem, folded });
+            toks.list.push(Tok { span: t.offset_from..t.offset_to, position: t.position, folded, stem });
         }
-        toks
     }
 
     fn marks(&mut self, body: &str) -> Vec<Mark> {
-        let toks = self.tokens(body);
+        self.tokens(body);
+        let toks = &self.toks;
         let h = &self.highlight;
         let mut marks = Vec::new();
         let mut clause = 0;
         for (words, slop) in &h.phrases {
-            for start in 0..toks.len() {
-                if let Some(end) = phrase_at(&toks, start, words, *slop) {
-                    marks.push(Mark { span: toks[start].span.start..toks[end].span.end, clause });
+            for start in 0..toks.list.len() {
+                if let Some(end) = phrase_at(toks, start, words, *slop) {
+                    marks.push(Mark { span: toks.list[start].span.start..toks.list[end].span.end, clause });
                 }
             }
             clause += 1;
         }
-        let terms: Vec<&String> = h.terms.iter().collect();
-        for tok in &toks {
+        let terms = &h.terms;
+        for (n, tok) in toks.list.iter().enumerate() {
+            let (stem, folded) = (toks.stem(n), toks.folded(n));
             let mut which = None;
-            if let Some(i) = terms.iter().position(|t| **t == tok.stem) {
+            if let Some(i) = terms.iter().position(|t| t == stem) {
                 which = Some(clause + i);
-            } else if let Some(i) = h.fuzzy.iter().position(|(w, d)| edit_distance(w, &tok.folded) <= usize::from(*d)) {
+            } else if let Some(i) = h.fuzzy.iter().position(|(w, d)| edit_distance(w, folded) <= usize::from(*d)) {
                 which = Some(clause + terms.len() + i);
-            } else if let Some(i) = h.prefixes.iter().position(|p| tok.folded.starts_with(p.as_str())) {
+            } else if let Some(i) = h.prefixes.iter().position(|p| folded.starts_with(p.as_str())) {
                 which = Some(clause + terms.len() + h.fuzzy.len() + i);
-            } else if let Some(i) = h.exact.iter().position(|w| *w == tok.folded) {
+            } else if let Some(i) = h.exact.iter().position(|w| w == folded) {
                 which = Some(clause + terms.len() + h.fuzzy.len() + h.prefixes.len() + i);
             }
             if let Some(c) = which {
@@ -158,21 +191,21 @@ impl SnippetMaker {
 }
 
 /// The index of the last token of a phrase match starting at `start`, if there is one.
-fn phrase_at(toks: &[Tok], start: usize, words: &[String], slop: u32) -> Option<usize> {
-    if toks[start].stem != words[0] {
+fn phrase_at(toks: &Toks, start: usize, words: &[String], slop: u32) -> Option<usize> {
+    if toks.stem(start) != words[0] {
         return None;
     }
     let mut budget = slop as usize;
     let mut last = start;
     for word in &words[1..] {
-        let expected = toks[last].position + 1;
+        let expected = toks.list[last].position + 1;
         let mut found = None;
-        for (j, tok) in toks.iter().enumerate().skip(last + 1) {
+        for (j, tok) in toks.list.iter().enumerate().skip(last + 1) {
             let gap = tok.position.saturating_sub(expected);
             if gap > budget {
                 break;
             }
-            if tok.stem == *word {
+            if toks.stem(j) == word {
                 found = Some((j, gap));
                 break;
             }

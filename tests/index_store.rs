@@ -1,0 +1,134 @@
+//! Stored entries: compressed with a dictionary the first run trains on the corpus and every
+//! later run reuses; what comes back is what was read, and a missing or damaged dictionary
+//! is reported as damage that `--rebuild` repairs.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use crate::index_incremental::{dump, index, Dump};
+use crate::util::newsroom::{corpus, Newsroom};
+use crate::util::{extract, newsdex, TestDir};
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The dictionary files of an index folder.
+fn dictionaries(index: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("dictionary-"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// A corpus large enough to train a dictionary on (a few hundred kilobytes of entries).
+fn newsroom_corpus(t: &TestDir, files: usize, seed: u64) -> Vec<PathBuf> {
+    let mut n = Newsroom::new(seed);
+    corpus(&mut n, files).iter().map(|p| p.write(&t.corpus())).collect()
+}
+
+/// Every entry's title and body as `extract` reads them from the files, by id (the newest
+/// capture of a story wins in the index; the newsroom never changes a story's text).
+fn extracted(files: &[PathBuf]) -> Dump {
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let mut out = Dump::new();
+    for e in extract(&paths) {
+        let id = e["id"].as_str().unwrap().to_string();
+        let value = (e["title"].as_str().unwrap().to_string(), e["body"].as_str().unwrap().to_string(), Vec::new());
+        out.insert(id, value);
+    }
+    out
+}
+
+/// Title and body of every entry in the index, by id.
+fn stored_texts(index: &Path) -> Dump {
+    dump(index)
+        .expect("the index opens")
+        .into_iter()
+        .map(|(id, (title, body, _))| (id, (title, body, Vec::new())))
+        .collect()
+}
+
+#[test]
+fn entries_come_back_exactly_through_a_dictionary_trained_once() {
+    let t = TestDir::new();
+    let mut n = Newsroom::new(7);
+    let pages = corpus(&mut n, 680);
+    let mut files: Vec<PathBuf> = pages[..600].iter().map(|p| p.write(&t.corpus())).collect();
+    let out = index(&t, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let trained = dictionaries(&t.index());
+    assert_eq!(trained.len(), 1, "one dictionary is trained: {trained:?}");
+    assert_eq!(stored_texts(&t.index()), extracted(&files));
+
+    // More files later: the same dictionary compresses them.
+    files.extend(pages[600..].iter().map(|p| p.write(&t.corpus())));
+    let out = index(&t, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(dictionaries(&t.index()), trained, "later runs keep the dictionary");
+    assert_eq!(stored_texts(&t.index()), extracted(&files));
+    let show = newsdex()
+        .arg("show")
+        .arg("--index")
+        .arg(t.index())
+        .arg("--json")
+        .arg(extracted(&files).keys().last().unwrap())
+        .output()
+        .unwrap();
+    assert!(show.status.success(), "{}", stderr(&show));
+
+    // A rebuild trains afresh and leaves one dictionary behind.
+    let out = index(&t, &["--rebuild"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(dictionaries(&t.index()).len(), 1, "{:?}", dictionaries(&t.index()));
+    assert_eq!(stored_texts(&t.index()), extracted(&files));
+}
+
+#[test]
+fn a_small_corpus_needs_no_dictionary() {
+    let t = TestDir::new();
+    let files = newsroom_corpus(&t, 5, 3);
+    let out = index(&t, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dictionaries(&t.index()).is_empty());
+    assert_eq!(stored_texts(&t.index()), extracted(&files));
+}
+
+#[test]
+fn a_missing_or_damaged_dictionary_is_damage_that_rebuild_repairs() {
+    let t = TestDir::new();
+    let files = newsroom_corpus(&t, 600, 11);
+    let out = index(&t, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dictionary = dictionaries(&t.index()).pop().expect("a dictionary");
+    let name = dictionary.file_name().unwrap().to_string_lossy().into_owned();
+    let original = fs::read(&dictionary).unwrap();
+    let mut garbled = original.clone();
+    garbled.truncate(original.len() / 2);
+    for (what, contents) in [("deleted", None), ("cut in half", Some(garbled)), ("emptied", Some(Vec::new()))] {
+        match contents {
+            None => fs::remove_file(&dictionary).unwrap(),
+            Some(bytes) => fs::write(&dictionary, bytes).unwrap(),
+        }
+        for args in [&["search", "--json", "market"][..], &["stats"], &["export"]] {
+            let out = newsdex().arg(args[0]).arg("--index").arg(t.index()).args(&args[1..]).output().unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "dictionary {what}: `{}`: {err}", args.join(" "));
+            assert!(err.contains("index damaged") && err.contains("--rebuild"), "dictionary {what}: {err}");
+            assert!(err.contains(&name) || what != "deleted", "the message names the file: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
+        // An update run says the same rather than writing entries nobody could read.
+        let out = index(&t, &[]);
+        assert_eq!(out.status.code(), Some(2), "index over a dictionary {what}: {}", stderr(&out));
+        fs::write(&dictionary, &original).unwrap();
+    }
+    fs::remove_file(&dictionary).unwrap();
+    let out = index(&t, &["--rebuild"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stored_texts(&t.index()), extracted(&files));
+}
