@@ -23,37 +23,48 @@ const PATIENCE: Duration = Duration::from_secs(2);
 /// Admits up to a limit of documents into the writer's queue.
 #[derive(Debug)]
 pub struct Gate {
-    in_flight: Mutex<usize>,
+    state: Mutex<State>,
     freed: Condvar,
     limit: usize,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// Documents queued.
+    in_flight: usize,
+    /// Readers waiting for places (a freed place wakes them only when there are some: a
+    /// wake-up is a system call, and a hundred thousand documents free as many places).
+    waiting: usize,
 }
 
 impl Gate {
     /// A gate letting `limit` documents be queued at once.
     pub fn new(limit: usize) -> Arc<Gate> {
-        Arc::new(Gate { in_flight: Mutex::new(0), freed: Condvar::new(), limit: limit.max(1) })
+        Arc::new(Gate { state: Mutex::new(State::default()), freed: Condvar::new(), limit: limit.max(1) })
     }
 
     /// Waits until `count` more documents fit (or the queue is empty: a batch larger than the
     /// limit goes in alone), then takes their places. Nothing is held while waiting.
     pub fn admit(self: &Arc<Gate>, count: usize) -> Vec<Ticket> {
-        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let started = Instant::now();
-        while *in_flight > 0 && *in_flight + count > self.limit && started.elapsed() < PATIENCE {
-            in_flight = match self.freed.wait_timeout(in_flight, Duration::from_millis(50)) {
+        while state.in_flight > 0 && state.in_flight + count > self.limit && started.elapsed() < PATIENCE {
+            state.waiting += 1;
+            state = match self.freed.wait_timeout(state, Duration::from_millis(50)) {
                 Ok((guard, _)) => guard,
                 Err(e) => e.into_inner().0,
             };
+            state.waiting -= 1;
         }
-        *in_flight += count;
-        drop(in_flight);
+        state.in_flight += count;
+        drop(state);
         (0..count).map(|_| Ticket { gate: self.clone() }).collect()
     }
 
     /// Documents queued now.
     #[cfg(test)]
     fn in_flight(&self) -> usize {
-        *self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).in_flight
     }
 }
 
@@ -65,9 +76,11 @@ pub struct Ticket {
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        let mut in_flight = self.gate.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-        *in_flight = in_flight.saturating_sub(1);
-        self.gate.freed.notify_all();
+        let mut state = self.gate.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.in_flight = state.in_flight.saturating_sub(1);
+        if state.waiting > 0 {
+            self.gate.freed.notify_all();
+        }
     }
 }
 
