@@ -122,7 +122,8 @@ impl<T: Tokenizer> Tokenizer for NormalizeFilter<T> {
     type TokenStream<'a> = NormalizeStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        NormalizeStream { tail: self.tokenizer.token_stream(text), stem: self.stem, scratch: &mut self.scratch }
+        let record = self.stem.then(|| RECENT.with_borrow_mut(|recent| recent.start(text)));
+        NormalizeStream { tail: self.tokenizer.token_stream(text), stem: self.stem, scratch: &mut self.scratch, record }
     }
 }
 
@@ -131,17 +132,28 @@ pub struct NormalizeStream<'a, T> {
     tail: T,
     stem: bool,
     scratch: &'a mut String,
+    /// Where the forms of this text's words are recorded (see [`Recent`]).
+    record: Option<RecordId>,
 }
 
 impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
+            if let Some(id) = self.record.take() {
+                RECENT.with_borrow_mut(|recent| recent.finish(id));
+            }
             return false;
         }
         let token = self.tail.token_mut();
         self.scratch.clear();
         if self.stem {
-            with_forms(&token.text, |_, stem| self.scratch.push_str(stem));
+            let record = self.record;
+            with_forms(&token.text, |folded, stem| {
+                self.scratch.push_str(stem);
+                if let Some(id) = record {
+                    RECENT.with_borrow_mut(|recent| recent.push(id, folded, stem));
+                }
+            });
         } else {
             with_folded(&token.text, |folded| self.scratch.push_str(folded));
         }
@@ -173,6 +185,86 @@ const CACHE_AFTER_WORDS: u32 = 4096;
 
 thread_local! {
     static FORMS: std::cell::RefCell<WordForms> = std::cell::RefCell::new(WordForms::new());
+    static RECENT: std::cell::RefCell<Recent> = std::cell::RefCell::new(Recent::default());
+}
+
+/// The last texts the stemming analyzer went through on this thread, each with the folded
+/// form and stem of every word. Tantivy analyses a document's fields in schema order, so the
+/// exact fields come right after the title and body they repeat: [`ExactWords`] then takes
+/// the words from here instead of splitting and normalising the same text a second time.
+#[derive(Default)]
+struct Recent {
+    records: [Record; RECENT_TEXTS],
+    next: usize,
+    generation: u64,
+}
+
+/// Texts [`Recent`] remembers (a document's title and body, and room to spare).
+const RECENT_TEXTS: usize = 4;
+
+/// Which record a stream writes, and which use of it (a record reused since is left alone).
+#[derive(Clone, Copy)]
+pub struct RecordId {
+    slot: usize,
+    generation: u64,
+}
+
+#[derive(Default)]
+struct Record {
+    generation: u64,
+    /// Every word was recorded (the stream ran to its end).
+    complete: bool,
+    text: String,
+    /// Folded form then stem of each word, one after another.
+    forms: String,
+    /// Where each word's folded form ends and its stem ends, in `forms`.
+    ends: Vec<(u32, u32)>,
+}
+
+impl Recent {
+    fn start(&mut self, text: &str) -> RecordId {
+        self.generation += 1;
+        let slot = self.next;
+        self.next = (self.next + 1) % RECENT_TEXTS;
+        let record = &mut self.records[slot];
+        record.generation = self.generation;
+        record.complete = false;
+        record.text.clear();
+        record.text.push_str(text);
+        record.forms.clear();
+        record.ends.clear();
+        RecordId { slot, generation: self.generation }
+    }
+
+    fn push(&mut self, id: RecordId, folded: &str, stem: &str) {
+        let record = &mut self.records[id.slot];
+        if record.generation == id.generation {
+            record.forms.push_str(folded);
+            let folded_end = record.forms.len() as u32;
+            record.forms.push_str(stem);
+            record.ends.push((folded_end, record.forms.len() as u32));
+        }
+    }
+
+    fn finish(&mut self, id: RecordId) {
+        let record = &mut self.records[id.slot];
+        if record.generation == id.generation {
+            record.complete = true;
+        }
+    }
+
+    /// Calls `f` with the folded form and stem of every word of `text`, if the text was
+    /// recorded in full; returns whether it was.
+    fn replay(&self, text: &str, mut f: impl FnMut(&str, &str)) -> bool {
+        let Some(record) = self.records.iter().find(|r| r.complete && r.text == text) else { return false };
+        let mut start = 0;
+        for &(folded_end, stem_end) in &record.ends {
+            let (folded_end, stem_end) = (folded_end as usize, stem_end as usize);
+            f(&record.forms[start..folded_end], &record.forms[folded_end..stem_end]);
+            start = stem_end;
+        }
+        true
+    }
 }
 
 /// Calls `f` with the folded (lower-cased, ASCII) form of a word and its English stem, from
@@ -398,17 +490,21 @@ impl ExactWords {
         self.stems.clear();
         self.own.clear();
         self.kept.clear();
-        let mut stream = self.words.token_stream(text);
-        while stream.advance() {
-            let (changed, stems, own) = (&mut self.changed, &mut self.stems, &mut self.own);
-            with_forms(&stream.token().text, |folded, stem| {
-                if folded == stem {
-                    own.insert(folded);
-                } else {
-                    changed.insert(folded);
-                    stems.insert(stem);
-                }
-            });
+        let (changed, stems, own) = (&mut self.changed, &mut self.stems, &mut self.own);
+        let mut sort = |folded: &str, stem: &str| {
+            if folded == stem {
+                own.insert(folded);
+            } else {
+                changed.insert(folded);
+                stems.insert(stem);
+            }
+        };
+        let replayed = RECENT.with_borrow(|recent| recent.replay(text, &mut sort));
+        if !replayed {
+            let mut stream = self.words.token_stream(text);
+            while stream.advance() {
+                with_forms(&stream.token().text, &mut sort);
+            }
         }
         for word in self.changed.iter() {
             self.kept.insert(word);
@@ -621,6 +717,28 @@ mod tests {
             spans.push((&text[t.offset_from..t.offset_to], t.position));
         }
         assert_eq!(spans, [("Korea", 0), ("10,000", 1), ("troops", 2)]);
+    }
+
+    #[test]
+    fn exact_words_taken_from_the_stemming_pass_are_those_a_fresh_analysis_finds() {
+        let text = "Troops and troop movements: the universe, universities, Zelenskyy's Kyiv-bound \
+                    convoys said; said again. Ceasefire talks stalled";
+        let fresh = std::thread::spawn(move || exact_forms(text)).join().unwrap();
+        assert!(!RECENT.with_borrow(|r| r.replay(text, |_, _| {})));
+        // A stream stopped half way is not reused.
+        let mut analyzer = news();
+        let mut stream = analyzer.token_stream(text);
+        assert!(stream.advance());
+        drop(stream);
+        assert!(!RECENT.with_borrow(|r| r.replay(text, |_, _| {})));
+        // Run to its end, it is: and gives the same words.
+        let _ = terms(&mut analyzer, text);
+        assert!(RECENT.with_borrow(|r| r.replay(text, |_, _| {})));
+        assert_eq!(exact_forms(text), fresh);
+        // Other texts are still analysed afresh.
+        let other = "Troopers trooped";
+        let expected = std::thread::spawn(move || exact_forms(other)).join().unwrap();
+        assert_eq!(exact_forms(other), expected);
     }
 
     #[test]
