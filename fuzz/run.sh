@@ -19,6 +19,7 @@ case $target in
     feed) seeds=("$fixtures"/feeds) ;;
     date) seeds=(seeds/date) ;;
     query) seeds=(seeds/query) ;;
+    store) seeds=(seeds/store "$fixtures"/json) ;;
     *) echo "unknown fuzz target $target" >&2; exit 2 ;;
 esac
 # Built once with `cargo fuzz build -O` (AddressSanitizer, coverage) and run directly, so that

@@ -14,8 +14,9 @@
 //! `milanovic`) and, for [`NEWS`], stem English words (`troops` → `troop`). Each thread
 //! remembers the folded form and stem of recent words in one cache that every analyzer and
 //! stemmer of the thread shares (see [`with_forms`]): news vocabulary repeats, stemming would
-//! otherwise be the costliest part of indexing, and the stemmed and exact fields of a text
-//! then pay for each word once.
+//! otherwise be the costliest part of indexing. The exact fields of a text do not even look
+//! the words up again: they replay what the stemming pass over the same text recorded (see
+//! [`Recent`]).
 //!
 //! The fields behind exact matching (`=universe`, [`EXACT`]) record which unstemmed words a
 //! text holds, but only where stemming loses something. A word is kept when stemming
