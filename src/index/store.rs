@@ -20,7 +20,8 @@
 //! or [`WITH_DICTIONARY`] followed by the low byte of the dictionary's id (a check, not a
 //! lookup), then the length of the entry (LEB128) and a zstd frame without magic number,
 //! dictionary id or content size: at a hundred thousand entries, those 10 bytes a frame
-//! would repeat weigh 1 MB.
+//! would repeat weigh 1 MB. ([`RAW`], the entry as it is, is kept for the case zstd should
+//! fail to compress one.)
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -32,6 +33,8 @@ use zstd_safe::{CCtx, CParameter, DCtx, DDict, DParameter, FrameFormat};
 
 use crate::error::{Error, Result};
 
+/// Tag of an entry kept as it is (only if zstd failed to compress it).
+const RAW: u8 = 0;
 /// Tag of a frame compressed without a dictionary.
 const PLAIN: u8 = 1;
 /// Tag of a frame compressed with the index's dictionary.
@@ -211,14 +214,11 @@ impl Codec {
             Ok(())
         });
         // The buffer holds the bound of any frame, so zstd has no reason to fail; should it
-        // fail anyway (it could not allocate), the entry is kept as a frame of its raw bytes.
+        // fail anyway (it could not allocate), the entry is kept as it is.
         if written.is_err() {
-            out.truncate(0);
-            out.push(PLAIN);
-            push_length(&mut out, data.len());
-            let mut frame = Vec::with_capacity(zstd_safe::compress_bound(data.len()));
-            let _ = zstd_safe::compress(&mut frame, data, 1);
-            out.extend_from_slice(&frame);
+            out.clear();
+            out.push(RAW);
+            out.extend_from_slice(data);
         }
         out
     }
@@ -228,6 +228,7 @@ impl Codec {
         let damaged = |what: &str| Error::Damaged(format!("a stored entry {what}"));
         let (&tag, rest) = stored.split_first().ok_or_else(|| damaged("is empty"))?;
         let (dictionary, rest) = match tag {
+            RAW => return Ok(rest.to_vec()),
             PLAIN => (None, rest),
             WITH_DICTIONARY => {
                 let (&check, rest) = rest.split_first().ok_or_else(|| damaged("is cut short"))?;
@@ -333,6 +334,8 @@ mod tests {
             assert!(with.len() < without.len(), "{} vs {}", with.len(), without.len());
         }
         assert_eq!(trained.decompress(&trained.compress(b"")).unwrap(), b"");
+        // An entry zstd failed to compress is kept as it is.
+        assert_eq!(plain.decompress(&[RAW, b'{', b'}']).unwrap(), b"{}");
     }
 
     #[test]
