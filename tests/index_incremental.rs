@@ -10,7 +10,7 @@ use std::process::Output;
 use serde_json::Value;
 
 use crate::util::newsroom::{corpus, Newsroom, Page};
-use crate::util::{newsdex, shared, TestDir};
+use crate::util::{newsdex, shared, stderr, TestDir};
 
 /// What an index holds, entry by entry: id → (title, body, files of its pages).
 pub type Dump = BTreeMap<String, (String, String, Vec<String>)>;
@@ -45,10 +45,6 @@ pub fn dump(index: &Path) -> Option<Dump> {
 /// Runs `newsdex index` with the corpus and index of `t` and more arguments.
 pub fn index(t: &TestDir, args: &[&str]) -> Output {
     newsdex().arg("index").arg(t.corpus()).arg("--index").arg(t.index()).args(args).output().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The "files: ..." or "entries: ..." counts of a summary line.

@@ -9,11 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::index_incremental::dump;
 use crate::util::newsroom::{corpus, Newsroom, Rng};
-use crate::util::{fixture, newsdex, seed, spawn_watch, TestDir};
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::util::{fixture, newsdex, seed, spawn_watch, stderr, TestDir};
 
 /// The segment files of an index folder (Tantivy's, by extension), largest first.
 fn segment_files(index: &Path) -> Vec<PathBuf> {

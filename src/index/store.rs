@@ -48,11 +48,11 @@ const LEVEL: i32 = 5;
 const MIN_MATCH: u32 = 6;
 
 /// Largest dictionary trained, in bytes.
-pub const DICTIONARY_BYTES: usize = 1024 * 1024;
+const DICTIONARY_BYTES: usize = 1024 * 1024;
 
 /// Fewest sample bytes worth training a dictionary on: below that, a corpus is too small for
 /// its size to matter and entries are compressed alone.
-pub const MIN_SAMPLE_BYTES: usize = 256 * 1024;
+const MIN_SAMPLE_BYTES: usize = 256 * 1024;
 
 /// Largest stored entry decompressed (a stored entry claiming more is damage).
 const MAX_ENTRY_BYTES: u64 = 1 << 30;
@@ -85,6 +85,11 @@ impl Dictionary {
         let id = zstd_safe::get_dict_id(&bytes)?.get();
         let decompress = DDict::try_create(&bytes)?;
         Some(Dictionary { reference: DictionaryRef { id, hash: xxh3_64(&bytes) }, bytes, decompress })
+    }
+
+    /// `bytes` made by [`Codec::train`] (not read back from an index), prepared.
+    fn prepared(bytes: Vec<u8>) -> Result<Dictionary> {
+        Dictionary::new(bytes).ok_or_else(|| Error::Damaged("not a zstd dictionary".to_string()))
     }
 }
 
@@ -149,8 +154,7 @@ impl Codec {
     /// A codec compressing with `bytes`, a dictionary [`Codec::train`] made, which is saved
     /// in `folder` first (replacing, safely, any file of the same id).
     pub fn create(folder: &Path, bytes: Vec<u8>) -> Result<Codec> {
-        let codec = Codec::in_memory(bytes)?;
-        let Some(dictionary) = &codec.dictionary else { return Ok(codec) };
+        let dictionary = Dictionary::prepared(bytes)?;
         let path = dictionary_path(folder, dictionary.reference.id);
         let temporary = folder.join(format!(".dictionary-{:08x}.tmp", dictionary.reference.id));
         let write = || -> std::io::Result<()> {
@@ -162,13 +166,12 @@ impl Codec {
             std::fs::File::open(folder)?.sync_all()
         };
         write().map_err(|e| Error::io(&path, e))?;
-        Ok(codec)
+        Ok(Codec { dictionary: Some(Arc::new(dictionary)) })
     }
 
     /// A codec compressing with `bytes`, kept in memory only (tests and measurements).
     pub fn in_memory(bytes: Vec<u8>) -> Result<Codec> {
-        let dictionary = Dictionary::new(bytes).ok_or_else(|| Error::Damaged("not a zstd dictionary".to_string()))?;
-        Ok(Codec { dictionary: Some(Arc::new(dictionary)) })
+        Ok(Codec { dictionary: Some(Arc::new(Dictionary::prepared(bytes)?)) })
     }
 
     /// The dictionary entries are compressed with, as a commit names it.

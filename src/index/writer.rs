@@ -29,8 +29,7 @@ use tantivy::indexer::UserOperation;
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy};
 
 use crate::corpus::{self, FileEntries, Problem, ReadOptions};
-use crate::entry::IndexedEntry;
-use crate::entry::{Appearance, Entry};
+use crate::entry::{Appearance, Entry, IndexedEntry};
 use crate::error::{Error, Result};
 use crate::index::manifest::{content_hash, Committed, FileRecord, FileState, Manifest};
 use crate::index::merge::{merge, needs_first_text, Seen, Stories};
@@ -277,17 +276,12 @@ impl Writer {
             summary.skipped.push(p.into());
         }
         let stop = options.stop.as_deref();
-        let codec = match self.codec_for(&manifest, &plan.read) {
-            Ok(codec) => codec,
-            Err(e) => {
-                self.writer.rollback().map_err(|e| write_error(&self.path, e))?;
-                self.fresh = false;
-                return Err(e);
-            }
-        };
-        let dictionary = codec.reference();
-        let run = Run::new(self, &manifest, codec, progress, stop, real_paths);
-        let outcome = match run.execute(plan) {
+        let mut dictionary = None;
+        let attempt = self.codec_for(&manifest, &plan.read).and_then(|codec| {
+            dictionary = codec.reference();
+            Run::new(self, &manifest, codec, progress, stop, real_paths).execute(plan)
+        });
+        let outcome = match attempt {
             Ok(outcome) => outcome,
             Err(e) => {
                 // Nothing of a failed run may reach a later commit (in `--watch`).
@@ -399,10 +393,7 @@ fn training_samples(jobs: &[Job], read: &ReadOptions) -> Vec<Vec<u8>> {
         let per_file: Vec<Vec<Vec<u8>>> = chunk
             .par_iter()
             .map(|job| {
-                let Ok(bytes) = corpus::read_bytes(&job.file.path, read) else { return Vec::new() };
-                let Ok(parsed) = corpus::parse_file(&job.file.path, &bytes) else { return Vec::new() };
-                parsed
-                    .entries
+                entries_of(&job.file.path, read)
                     .into_iter()
                     .map(|mut entry| {
                         entry.path = job.file.shown.to_string();
@@ -420,6 +411,16 @@ fn training_samples(jobs: &[Job], read: &ReadOptions) -> Vec<Vec<u8>> {
         }
     }
     samples
+}
+
+/// The entries of a file, or none when it cannot be read (the run that reads it in full
+/// reports why).
+fn entries_of(path: &Path, read: &ReadOptions) -> Vec<Entry> {
+    corpus::read_bytes(path, read)
+        .ok()
+        .and_then(|bytes| corpus::parse_file(path, &bytes).ok())
+        .map(|f| f.entries)
+        .unwrap_or_default()
 }
 
 /// A file to read, with what its record says.
@@ -912,11 +913,7 @@ impl<'a> Run<'a> {
         let reread: HashMap<usize, Entry> = reread
             .into_par_iter()
             .flat_map_iter(|(file, wanted)| {
-                let entries = corpus::read_bytes(&file, self.read)
-                    .ok()
-                    .and_then(|bytes| corpus::parse_file(&file, &bytes).ok())
-                    .map(|f| f.entries)
-                    .unwrap_or_default();
+                let entries = entries_of(&file, self.read);
                 let found: Vec<(usize, Entry)> = wanted
                     .into_iter()
                     .filter_map(|i| entries.iter().find(|e| e.id == repeated[i].0).map(|e| (i, e.clone())))

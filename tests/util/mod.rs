@@ -13,6 +13,11 @@ use std::process::{Child, Output, Stdio};
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// What a finished command wrote to stderr.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// The project root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
