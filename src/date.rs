@@ -479,6 +479,11 @@ pub fn parse_text_date(text: &str) -> Option<EntryDate> {
     if s.is_empty() || s.len() > 80 || !could_be_date(s) {
         return None;
     }
+    // Digits and separators alone can only be a numeric date; stored entries carry their
+    // days in this form, so it is tried before the parsers that need letters or a clock.
+    if let Some(d) = parse_numeric_date(s) {
+        return Some(EntryDate::Day(d));
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(EntryDate::Instant(t.with_timezone(&Utc)));
     }
@@ -494,9 +499,6 @@ pub fn parse_text_date(text: &str) -> Option<EntryDate> {
                 return Some(EntryDate::Instant(t.and_utc()));
             }
         }
-    }
-    if let Some(d) = parse_numeric_date(s) {
-        return Some(EntryDate::Day(d));
     }
     parse_worded_date(s).map(EntryDate::Day).or_else(|| parse_date_with_clock(s))
 }
@@ -515,6 +517,12 @@ fn could_be_date(s: &str) -> bool {
 fn parse_numeric_date(s: &str) -> Option<NaiveDate> {
     if !s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'/' | b'.')) {
         return None;
+    }
+    if let [_, _, _, _, b'-', _, _, b'-', _, _] = s.as_bytes() {
+        // The common form, read without a format string.
+        let number = |at: std::ops::Range<usize>| s.get(at)?.parse::<u32>().ok();
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        return NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day).filter(|d| d.year() >= 1000);
     }
     ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d"]
         .iter()
@@ -782,6 +790,14 @@ fn parse_worded_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn days_read_without_a_format_string_are_chronos(s in "[0-9]{4}-[0-9]{2}-[0-9]{2}") {
+            let chrono = NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok().filter(|d| d.year() >= 1000);
+            proptest::prop_assert_eq!(parse_numeric_date(&s), chrono);
+        }
+    }
 
     fn day(y: i32, m: u32, d: u32) -> EntryDate {
         EntryDate::Day(NaiveDate::from_ymd_opt(y, m, d).unwrap())

@@ -155,6 +155,10 @@ impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
                     RECENT.with_borrow_mut(|recent| recent.push(id, folded, stem));
                 }
             });
+        } else if token.text.is_ascii() {
+            // Lower-casing is all folding does to ASCII, and cheaper than a cache lookup.
+            self.scratch.push_str(&token.text);
+            self.scratch.make_ascii_lowercase();
         } else {
             with_folded(&token.text, |folded| self.scratch.push_str(folded));
         }
@@ -366,7 +370,11 @@ impl WordForms {
             }
         }
         self.folded.clear();
-        if let Some(t) = self.fold.token_stream(word).next() {
+        if word.is_ascii() {
+            // What lower-casing and folding do to ASCII, without a token stream.
+            self.folded.push_str(word);
+            self.folded.make_ascii_lowercase();
+        } else if let Some(t) = self.fold.token_stream(word).next() {
             self.folded.push_str(&t.text);
         }
         self.stem.clear();
@@ -627,8 +635,12 @@ impl NewsTokenStream<'_> {
 impl TokenStream for NewsTokenStream<'_> {
     fn advance(&mut self) -> bool {
         let bytes = self.text.as_bytes();
-        // Skip to the next alphanumeric character.
+        // Skip to the next alphanumeric character (ASCII separators a byte at a time).
         loop {
+            if bytes.get(self.pos).is_some_and(|b| b.is_ascii() && !b.is_ascii_alphanumeric()) {
+                self.pos += 1;
+                continue;
+            }
             let Some(c) = self.char_at(self.pos) else { return false };
             if c.is_alphanumeric() {
                 break;
@@ -639,7 +651,17 @@ impl TokenStream for NewsTokenStream<'_> {
         let mut end = start;
         self.token.text.clear();
         let mut prev: Option<char> = None;
-        while let Some(c) = self.char_at(self.pos) {
+        loop {
+            // A run of ASCII letters and digits is taken whole.
+            let run =
+                bytes.get(self.pos..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count());
+            if run > 0 {
+                self.token.text.push_str(&self.text[self.pos..self.pos + run]);
+                self.pos += run;
+                end = self.pos;
+                prev = Some(char::from(bytes[self.pos - 1]));
+            }
+            let Some(c) = self.char_at(self.pos) else { break };
             let width = c.len_utf8();
             if c.is_alphanumeric() {
                 self.token.text.push(c);
@@ -787,6 +809,66 @@ mod tests {
             .build();
         let text = "Protesters were protesting; generously, happily, universities' universe ran running runs";
         assert_eq!(terms(&mut news(), text), terms(&mut plain, text));
+    }
+
+    /// The splitting rules of the module doc, applied one character at a time: the oracle
+    /// for the tokenizer, which takes runs of ASCII letters and digits whole.
+    fn split_char_by_char(text: &str) -> Vec<(String, usize, usize)> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+        let offset = |i: usize| chars.get(i).map_or(text.len(), |&(o, _)| o);
+        let mut words = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].1.is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let (start, mut end, mut word, mut prev) = (offset(i), offset(i), String::new(), None);
+            while let Some(c) = at(i) {
+                let next = at(i + 1);
+                if c.is_alphanumeric() {
+                    word.push(c);
+                    i += 1;
+                    end = offset(i);
+                    prev = Some(c);
+                } else if is_apostrophe(c)
+                    && prev.is_some_and(char::is_alphabetic)
+                    && next.is_some_and(char::is_alphabetic)
+                {
+                    if matches!(next, Some('s' | 'S')) && !at(i + 2).is_some_and(char::is_alphanumeric) {
+                        i += 2;
+                        break;
+                    }
+                    i += 1;
+                } else if matches!(c, ',' | '.')
+                    && prev.is_some_and(|p| p.is_ascii_digit())
+                    && next.is_some_and(|n| n.is_ascii_digit())
+                {
+                    if c == '.' {
+                        word.push('.');
+                    }
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            words.push((word, start, end));
+        }
+        words
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_fast_path_splits_as_the_rules_say(text in "[a-zA-Z0-9 ,.'’ʼ\\-é߀İß\u{301}😀\n]{0,40}") {
+            let mut tokenizer = NewsTokenizer::default();
+            let mut stream = tokenizer.token_stream(&text);
+            let mut got = Vec::new();
+            while let Some(t) = stream.next() {
+                got.push((t.text.clone(), t.offset_from, t.offset_to));
+            }
+            proptest::prop_assert_eq!(got, split_char_by_char(&text));
+        }
     }
 
     #[test]
