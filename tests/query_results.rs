@@ -150,6 +150,30 @@ fn past_ten_thousand_matches_the_total_is_a_lower_bound_unless_facets_or_more_hi
 }
 
 #[test]
+fn entries_replaced_in_the_index_do_not_count_towards_the_lower_bound() {
+    let t = TestDir::new();
+    let bulletins = |n: usize| -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "{{\"title\": \"Bulletin {i}\", \"body\": \"Bulletin number {i}.\", \"url\": \"https://example.org/b/{i}\"}}\n"
+                )
+            })
+            .collect()
+    };
+    // 9,990 stories, 60 of them in a second file too: each of those is indexed, then replaced
+    // by its merged form. The replaced documents stay in their segment (deleted) and in the
+    // term dictionary's counts, which then say 10,050 for 9,990 live entries.
+    t.write("a.ndjson", bulletins(9_990));
+    t.write("b.ndjson", bulletins(60));
+    assert!(t.build().status.success());
+    let (_, doc) = t.search_json(&["bulletin"]);
+    assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(9_990), Some(true)));
+    let (_, doc) = t.search_json(&["bulletin", "OR", "number"]);
+    assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(9_990), Some(true)));
+}
+
+#[test]
 fn facets_count_every_match_not_just_the_page() {
     let t = query_index();
     let doc = faceted(&t, &["troops", "--limit", "1"]);

@@ -101,6 +101,9 @@ pub(crate) struct Builder<'a> {
     unstemmed: TextAnalyzer,
     keyword: TextAnalyzer,
     pub(crate) highlight: Highlight,
+    /// Terms of one-word clauses, in each field the clause searches (see
+    /// [`Compiled::sure_terms`](super::Compiled::sure_terms)).
+    pub(crate) word_terms: Vec<Term>,
 }
 
 impl<'a> Builder<'a> {
@@ -114,6 +117,7 @@ impl<'a> Builder<'a> {
             unstemmed: analyzer::news_unstemmed(),
             keyword: analyzer::keyword(),
             highlight: Highlight::default(),
+            word_terms: Vec::new(),
         }
     }
 
@@ -207,6 +211,10 @@ impl<'a> Builder<'a> {
             Node::Word { scope, text } => {
                 let tokens = Self::analyze(&mut self.news, text);
                 self.note_terms(*scope, &tokens, 0, positive);
+                if let [(_, term)] = tokens.as_slice() {
+                    let fields = self.text_fields(*scope);
+                    self.word_terms.extend(fields.into_iter().map(|(f, _)| Term::from_field_text(f, term)));
+                }
                 self.terms_query(*scope, &tokens, 0)
             }
             Node::Phrase { scope, text, slop } => {

@@ -29,6 +29,10 @@ pub struct Compiled {
     /// The top hits can be found without visiting every match (see [`words_alone`]); other
     /// queries visit every match anyway, so counting them all costs nothing more.
     pub prunable: bool,
+    /// For a prunable query: terms every entry holding one of which matches the query (the
+    /// terms of its one-word clauses), so that their document frequencies bound the count
+    /// from below. Empty for other queries.
+    pub sure_terms: Vec<tantivy::Term>,
 }
 
 /// Parses `text` (see [`syntax`]) and combines it with the filters. An empty text is allowed
@@ -70,7 +74,8 @@ pub fn compile(
         Box::new(BooleanQuery::new(clauses))
     };
     let prunable = !has_filters && node.as_ref().is_some_and(words_alone);
-    Ok(Compiled { query, highlight: builder.highlight, scored, node, prunable })
+    let sure_terms = if prunable { builder.word_terms } else { Vec::new() };
+    Ok(Compiled { query, highlight: builder.highlight, scored, node, prunable, sure_terms })
 }
 
 /// A word, or words joined by OR: queries whose best hits Tantivy finds without visiting

@@ -4,11 +4,13 @@
 //! half the index. Past the limit the total is reported as a lower bound (`total_exact:
 //! false` in the JSON, "10000+ matches" in text), as web search engines do. Only a word or
 //! words joined by OR are counted this way (`Compiled::prunable`): phrases, AND, filters,
-//! facets and date orders visit every match anyway and keep counting exactly.
+//! facets and date orders visit every match anyway and keep counting exactly. When the
+//! document frequencies of the query's words already pass the limit ([`at_least`]), the
+//! matches are not walked at all.
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
-use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term, TERMINATED};
 
 /// Matches counted exactly before a count becomes "at least this many".
 pub const EXACT_COUNT_LIMIT: usize = 10_000;
@@ -27,6 +29,23 @@ impl Total {
     pub fn exact(count: usize) -> Total {
         Total { count, exact: true }
     }
+}
+
+/// A lower bound of the matches of a query that every entry holding one of `terms` matches:
+/// the most entries holding any one term, from the term dictionary alone. A deleted entry
+/// stays in its segment's document frequencies until a merge, so each segment's deletions
+/// are taken off.
+pub fn at_least(searcher: &Searcher, terms: &[Term]) -> tantivy::Result<usize> {
+    let mut most = 0;
+    for term in terms {
+        let mut holding = 0;
+        for reader in searcher.segment_readers() {
+            let frequency = reader.inverted_index(term.field())?.doc_freq(term)?;
+            holding += frequency.saturating_sub(reader.num_deleted_docs()) as usize;
+        }
+        most = most.max(holding);
+    }
+    Ok(most)
 }
 
 /// Counts matching documents up to a limit, stopping early in each segment.

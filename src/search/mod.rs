@@ -169,7 +169,11 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             let collector = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
             top = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
             let counter = CappedCount { limit: EXACT_COUNT_LIMIT.max(request.offset.saturating_add(request.limit)) };
-            total = searcher.search(compiled.query.as_ref(), &counter).map_err(damaged)?;
+            total = if count::at_least(&searcher, &compiled.sure_terms).map_err(damaged)? > counter.limit {
+                Total { count: counter.limit, exact: false }
+            } else {
+                searcher.search(compiled.query.as_ref(), &counter).map_err(damaged)?
+            };
             facets = None;
         }
         Sort::Newest | Sort::Oldest => {
