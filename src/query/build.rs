@@ -5,11 +5,10 @@
 //! change scores; no user text is ever pasted back into a Tantivy query string.
 
 use std::collections::HashSet;
-use std::ops::Bound;
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -19,6 +18,7 @@ use crate::corpus::credits::canonical_agency;
 use crate::date::DateRange;
 use crate::index::analyzer;
 use crate::index::schema::{instant_to_tantivy, Fields};
+use crate::query::dates::DateRangeQuery;
 use crate::query::exact::holds_word;
 use crate::query::syntax::{KeywordField, Node, Occur, QueryError, TextScope};
 
@@ -363,21 +363,12 @@ impl<'a> Builder<'a> {
         if range.is_empty() {
             return Box::new(EmptyQuery);
         }
-        let bound = |t: Option<chrono::DateTime<chrono::Utc>>, inclusive: bool| match t {
-            None => Bound::Unbounded,
-            Some(t) => {
-                let term = Term::from_field_date(self.fields.date, instant_to_tantivy(t));
-                if inclusive {
-                    Bound::Included(term)
-                } else {
-                    Bound::Excluded(term)
-                }
-            }
-        };
         if range.is_unbounded() {
             return Box::new(ConstScoreQuery::new(all_entries(self.fields), 0.0));
         }
-        Box::new(ConstScoreQuery::new(Box::new(RangeQuery::new(bound(range.from, true), bound(range.to, false))), 0.0))
+        let dates =
+            DateRangeQuery::new(self.fields.date, range.from.map(instant_to_tantivy), range.to.map(instant_to_tantivy));
+        Box::new(ConstScoreQuery::new(Box::new(dates), 0.0))
     }
 
     /// A filter keeping entries that credit any of the agencies.

@@ -6,6 +6,7 @@
 //! translates the same tree for OpenSearch and Quickwit.
 
 pub mod build;
+pub mod dates;
 pub mod exact;
 pub mod explain;
 pub mod syntax;
