@@ -20,6 +20,12 @@ fn dictionaries(index: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// The number of segments of the index's last commit.
+fn segments(index: &Path) -> usize {
+    let meta: serde_json::Value = serde_json::from_slice(&fs::read(index.join("meta.json")).unwrap()).unwrap();
+    meta["segments"].as_array().unwrap().len()
+}
+
 /// A corpus large enough to train a dictionary on (a few hundred kilobytes of entries).
 fn newsroom_corpus(t: &TestDir, files: usize, seed: u64) -> Vec<PathBuf> {
     let mut n = Newsroom::new(seed);
@@ -54,10 +60,12 @@ fn entries_come_back_exactly_through_a_dictionary_trained_once() {
     let mut n = Newsroom::new(7);
     let pages = corpus(&mut n, 680);
     let mut files: Vec<PathBuf> = pages[..600].iter().map(|p| p.write(&t.corpus())).collect();
-    let out = index(&t, &[]);
+    let out = index(&t, &["--threads", "2"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let trained = dictionaries(&t.index());
     assert_eq!(trained.len(), 1, "one dictionary is trained: {trained:?}");
+    // Each indexing thread wrote a segment; a new index ends merged into one.
+    assert_eq!(segments(&t.index()), 1);
     assert_eq!(stored_texts(&t.index()), extracted(&files));
 
     // More files later: the same dictionary compresses them.

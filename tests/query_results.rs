@@ -161,10 +161,12 @@ fn entries_replaced_in_the_index_do_not_count_towards_the_lower_bound() {
             })
             .collect()
     };
-    // 9,990 stories, 60 of them in a second file too: each of those is indexed, then replaced
-    // by its merged form. The replaced documents stay in their segment (deleted) and in the
-    // term dictionary's counts, which then say 10,050 for 9,990 live entries.
+    // 9,990 stories, then a second run finds 60 of them in a second file too: each of those
+    // is replaced by its merged form. The replaced documents stay in the first run's segment
+    // (deleted) and in the term dictionary's counts, which then say 10,050 for 9,990 live
+    // entries. (In one run they would be gone: a new index is merged into one segment.)
     t.write("a.ndjson", bulletins(9_990));
+    assert!(t.build().status.success());
     t.write("b.ndjson", bulletins(60));
     assert!(t.build().status.success());
     let (_, doc) = t.search_json(&["bulletin"]);

@@ -168,6 +168,12 @@ impl Progress for StderrReport {
             self.bar.set_message("committing…");
         }
     }
+
+    fn merging(&self, segments: usize) {
+        if !self.bar.is_hidden() {
+            self.bar.set_message(format!("merging {segments} segments into one…"));
+        }
+    }
 }
 
 /// One line saying what a run did.

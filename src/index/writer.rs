@@ -13,7 +13,9 @@
 //!    recorded as holding it are read again for their copy, and a story no file holds any
 //!    more is deleted;
 //! 5. replaces the records of the files it read, deletes those of vanished files, and commits
-//!    everything at once.
+//!    everything at once;
+//! 6. after a run that filled a new (or rebuilt) index, merges its segments into one (see
+//!    [`Writer::sync`]).
 //!
 //! A run killed at any point leaves the last commit as it was: the next run starts from it
 //! and finishes the job.
@@ -26,6 +28,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use tantivy::indexer::UserOperation;
+use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
 use tantivy::{IndexReader, IndexWriter, ReloadPolicy};
 
 use crate::corpus::{self, FileEntries, Problem, ReadOptions};
@@ -76,6 +79,8 @@ pub trait Progress: Sync {
     fn problem(&self, _problem: &Problem, _skipped: bool) {}
     /// Everything is read; the commit starts.
     fn committing(&self) {}
+    /// The commit landed; this many segments are being merged into one.
+    fn merging(&self, _segments: usize) {}
 }
 
 /// A [`Progress`] that ignores everything.
@@ -222,6 +227,10 @@ impl Writer {
             merge_threads: threads.div_ceil(2),
         };
         let w = open_for_writing(index_dir, options.rebuild, settings)?;
+        if w.fresh {
+            // The segments of a first run are merged once it has committed (see `sync`).
+            w.writer.set_merge_policy(Box::new(NoMergePolicy));
+        }
         let reader: IndexReader = w
             .index
             .reader_builder()
@@ -288,6 +297,7 @@ impl Writer {
                 let e = super::write_failure(&self.path, e);
                 self.writer.rollback().map_err(|e| write_error(&self.path, e))?;
                 self.fresh = false;
+                self.writer.set_merge_policy(Box::new(LogMergePolicy::default()));
                 return Err(e);
             }
         };
@@ -301,13 +311,36 @@ impl Writer {
                 Error::Tantivy(t) => write_error(&self.path, t),
                 other => other,
             })?;
-            self.fresh = false;
             store::remove_unused(&self.path, dictionary);
+            if std::mem::take(&mut self.fresh) {
+                self.merge_into_one(progress)?;
+            }
         } else {
             summary.up_to_date = true;
         }
         summary.elapsed = started.elapsed();
         Ok(summary)
+    }
+
+    /// Merges the segments of a newly filled index into one, then lets Tantivy's merge policy
+    /// take over for the runs that follow.
+    ///
+    /// Each indexing thread writes segments of its own, and every query pays a setup per
+    /// segment (term lookups, postings, fast-field readers) that a fresh search process pays
+    /// cold. Measured on generated corpora (fresh processes over the query mix, one index
+    /// against the same index merged): at 100k entries, 2 segments → 1, `took_ms` median
+    /// 1.01 → 0.87 ms; at 1M, 8 → 1, 2.95 → 1.98 ms and the whole process 9.0 → 6.6 ms. The
+    /// merge costs 2.2 s at 100k and 30 s at 1M (a fifth of a build) once; later runs only
+    /// add small segments.
+    fn merge_into_one(&mut self, progress: &dyn Progress) -> Result<()> {
+        let path = &self.path;
+        let segments = self.writer.index().searchable_segment_ids().map_err(|e| damaged_or(path, e))?;
+        if segments.len() > 1 {
+            progress.merging(segments.len());
+            self.writer.merge(&segments).wait().map_err(|e| write_error(path, e))?;
+        }
+        self.writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+        Ok(())
     }
 
     /// The codec this run compresses entries with: the commit's, when it has a dictionary;
