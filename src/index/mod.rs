@@ -11,6 +11,7 @@
 //! [`Error::Damaged`], which tells the user to rebuild.
 
 pub mod analyzer;
+mod directory;
 pub mod manifest;
 pub mod merge;
 pub mod queue;
@@ -35,6 +36,7 @@ use tantivy::store::Compressor;
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyError};
 
 use crate::error::{Error, Result};
+use directory::ReleasingDirectory;
 use queue::Queued;
 pub use schema::{Fields, SCHEMA_VERSION};
 use store::Codec;
@@ -171,10 +173,19 @@ pub fn exists(path: &Path) -> bool {
 }
 
 fn open_existing(path: &Path) -> Result<Index> {
+    open_existing_in(path, |path| Ok(Box::new(MmapDirectory::open(path)?)))
+}
+
+/// Opens the index for a writer: its reads do not stay resident (see [`directory`]).
+fn open_existing_to_write(path: &Path) -> Result<Index> {
+    open_existing_in(path, |path| Ok(Box::new(ReleasingDirectory::open(path)?)))
+}
+
+fn open_existing_in(path: &Path, directory: fn(&Path) -> tantivy::Result<Box<dyn Directory>>) -> Result<Index> {
     if !exists(path) {
         return Err(Error::NoIndex(path.to_path_buf()));
     }
-    let mut index = Index::open_in_dir(path).map_err(|e| damaged_or(path, e))?;
+    let mut index = directory(path).and_then(Index::open).map_err(|e| damaged_or(path, e))?;
     check_segment_files(path, &index)?;
     register_analyzers(&mut index);
     Ok(index)
@@ -256,7 +267,7 @@ pub(crate) struct WritableIndex {
 /// index this version cannot read at all is deleted right away (under the lock).
 pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSettings) -> Result<WritableIndex> {
     if exists(path) {
-        let opened = open_existing(path).and_then(|index| {
+        let opened = open_existing_to_write(path).and_then(|index| {
             let writer = new_writer(path, &index, settings)?;
             Ok((index, writer))
         });
@@ -312,7 +323,14 @@ pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSetti
     }
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
     let (schema, fields) = Fields::build();
-    let mut index = match Index::builder().schema(schema).settings(settings_for_new()).create_in_dir(path) {
+    let create = || {
+        let directory = ReleasingDirectory::open(path)?;
+        if Index::exists(&directory)? {
+            return Err(TantivyError::IndexAlreadyExists);
+        }
+        Index::create(directory, schema, settings_for_new())
+    };
+    let mut index = match create() {
         Ok(index) => index,
         // Another process created it a moment ago: its writer holds the lock.
         Err(TantivyError::IndexAlreadyExists) => return open_for_writing(path, rebuild, settings),

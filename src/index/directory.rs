@@ -1,0 +1,196 @@
+//! The folder a writer reads and writes through: Tantivy's memory-mapped directory, except
+//! that the pages of the files it reads are let go of as reading moves on.
+//!
+//! A merge reads every segment file it merges from start to end through memory maps, and a
+//! mapped page that was read stays in the process's resident set until the map is dropped:
+//! merging a 1M-entry index (1.5 GB of files) into one segment took the writer's peak RSS from
+//! 1.1 to 1.6 GB, all of it the index's own files. Here every [`RELEASE_EVERY`] bytes handed
+//! out, the pages of every open map are released with `MADV_DONTNEED`. For a read-only shared
+//! file map that only unmaps them: the data stays in the page cache, and a later touch maps
+//! it back. Searching processes keep Tantivy's directory as it is.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
+};
+use tantivy::HasLen;
+
+/// Bytes read between two releases.
+const RELEASE_EVERY: usize = 128 << 20;
+
+/// An [`MmapDirectory`] whose maps do not stay resident (see the module documentation).
+#[derive(Clone)]
+pub(crate) struct ReleasingDirectory {
+    inner: MmapDirectory,
+    shared: Arc<Shared>,
+}
+
+/// What the handles of one directory share: how much they read, and the maps still open.
+#[derive(Default)]
+struct Shared {
+    read: AtomicUsize,
+    open: Mutex<Vec<Weak<Released>>>,
+}
+
+/// One file's map, read through [`ReleasingDirectory`].
+struct Released {
+    bytes: OwnedBytes,
+    shared: Arc<Shared>,
+}
+
+impl ReleasingDirectory {
+    pub(crate) fn open(path: &Path) -> tantivy::Result<ReleasingDirectory> {
+        Ok(ReleasingDirectory { inner: MmapDirectory::open(path)?, shared: Arc::default() })
+    }
+}
+
+impl Shared {
+    /// Counts `len` bytes read; releases every open map's pages when a multiple of
+    /// [`RELEASE_EVERY`] is passed.
+    fn count(&self, len: usize) {
+        let before = self.read.fetch_add(len, Ordering::Relaxed);
+        if before / RELEASE_EVERY != before.wrapping_add(len) / RELEASE_EVERY {
+            self.release();
+        }
+    }
+
+    fn release(&self) {
+        let mut open = self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        open.retain(|map| match map.upgrade() {
+            Some(map) => {
+                unmap_pages(map.bytes.as_slice());
+                true
+            }
+            None => false,
+        });
+    }
+}
+
+/// Drops the process's mappings of the pages of `bytes`, a whole read-only file map.
+#[cfg(unix)]
+fn unmap_pages(bytes: &[u8]) {
+    let page = 4096;
+    if bytes.is_empty() || (bytes.as_ptr() as usize) % page != 0 {
+        return;
+    }
+    // SAFETY: `bytes` is the whole of a live, read-only, shared map of a file (Tantivy's
+    // directory maps files with PROT_READ and MAP_SHARED, from the first byte, which is
+    // page-aligned as checked above). MADV_DONTNEED on such a map only drops page-table
+    // entries: the next read of any of these bytes, through this map or another, faults the
+    // same file data back in, so no reader sees different bytes. A failure changes nothing.
+    unsafe {
+        libc::madvise(bytes.as_ptr() as *mut libc::c_void, bytes.len(), libc::MADV_DONTNEED);
+    }
+}
+
+#[cfg(not(unix))]
+fn unmap_pages(_bytes: &[u8]) {}
+
+impl fmt::Debug for ReleasingDirectory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ReleasingDirectory({:?})", self.inner)
+    }
+}
+
+impl fmt::Debug for Released {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Released({} bytes)", self.bytes.len())
+    }
+}
+
+impl HasLen for Released {
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+impl FileHandle for Released {
+    fn read_bytes(&self, range: Range<usize>) -> std::io::Result<OwnedBytes> {
+        self.shared.count(range.len());
+        Ok(self.bytes.slice(range))
+    }
+}
+
+impl Directory for ReleasingDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        let handle = self.inner.get_file_handle(path)?;
+        let bytes = handle.read_bytes(0..handle.len()).map_err(|e| OpenReadError::wrap_io_error(e, path.into()))?;
+        let map = Arc::new(Released { bytes, shared: self.shared.clone() });
+        let mut open = self.shared.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        open.retain(|m| m.strong_count() > 0);
+        open.push(Arc::downgrade(&map));
+        Ok(map)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.inner.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.inner.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.inner.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.inner.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        self.inner.acquire_lock(lock)
+    }
+
+    fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.inner.watch(watch_callback)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use tantivy::directory::TerminatingWrite;
+
+    use super::*;
+
+    #[test]
+    fn released_pages_read_back_the_same_bytes() {
+        let folder = tempfile::tempdir().unwrap();
+        let directory = ReleasingDirectory::open(folder.path()).unwrap();
+        let content: Vec<u8> = (0..3 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let mut file = directory.open_write(Path::new("data")).unwrap();
+        file.write_all(&content).unwrap();
+        file.terminate().unwrap();
+
+        let handle = directory.get_file_handle(Path::new("data")).unwrap();
+        let early = handle.read_bytes(100..200_000).unwrap();
+        let whole = handle.read_bytes(0..content.len()).unwrap();
+        assert_eq!(whole.as_slice(), &content[..]);
+        // Reading past the threshold releases every open map; what was handed out before
+        // and what is read after are the file's bytes all the same.
+        directory.shared.count(RELEASE_EVERY);
+        directory.shared.release();
+        assert_eq!(early.as_slice(), &content[100..200_000]);
+        assert_eq!(whole.as_slice(), &content[..]);
+        assert_eq!(handle.read_bytes(5..1_000_000).unwrap().as_slice(), &content[5..1_000_000]);
+        drop((early, whole, handle));
+        directory.shared.release();
+        assert!(directory.shared.open.lock().unwrap().is_empty(), "closed maps are forgotten");
+    }
+}
