@@ -1,13 +1,18 @@
-//! The folder a writer reads and writes through: Tantivy's memory-mapped directory, except
-//! that the pages of the files it reads are let go of as reading moves on.
+//! The folder an index is read through: Tantivy's memory-mapped directory, with advice to
+//! the kernel about how each kind of file is read.
 //!
-//! A merge reads every segment file it merges from start to end through memory maps, and a
-//! mapped page that was read stays in the process's resident set until the map is dropped:
-//! merging a 1M-entry index (1.5 GB of files) into one segment took the writer's peak RSS from
-//! 1.1 to 1.6 GB, all of it the index's own files. Here every [`RELEASE_EVERY`] bytes handed
-//! out, the pages of every open map are released with `MADV_DONTNEED`. For a read-only shared
-//! file map that only unmaps them: the data stays in the page cache, and a later touch maps
-//! it back. Searching processes keep Tantivy's directory as it is.
+//! - **Searching** ([`IndexDirectory::to_search`]): the document store is read a block here and a
+//!   block there, one per hit, and the kernel's fault-around maps 64 KiB around each page a
+//!   search touches. `MADV_RANDOM` on the store's map makes a hit fault in its own page only;
+//!   the postings, read in order, keep the default. At 100k entries, fresh processes over the
+//!   query mix: `took_ms` median 1.14 → 0.98 ms (the same advice on every file: 1.00 ms).
+//! - **Writing** ([`IndexDirectory::to_write`]): a merge reads every file it merges from
+//!   start to end, and a mapped page that was read stays in the process's resident set until
+//!   the map is dropped: merging a 1M-entry index (1.5 GB of files) into one segment took the
+//!   writer's peak RSS from 1.1 to 1.6 GB, all of it the index's own files. Here every
+//!   [`RELEASE_EVERY`] bytes handed out, the pages of every open map are released with
+//!   `MADV_DONTNEED`. For a read-only shared file map that only unmaps them: the data stays in
+//!   the page cache, and a later touch maps it back (peak RSS of the same build: 1.06 GB).
 
 use std::fmt;
 use std::ops::Range;
@@ -24,11 +29,12 @@ use tantivy::HasLen;
 /// Bytes read between two releases.
 const RELEASE_EVERY: usize = 128 << 20;
 
-/// An [`MmapDirectory`] whose maps do not stay resident (see the module documentation).
+/// An [`MmapDirectory`] that advises the kernel (see the module documentation).
 #[derive(Clone)]
-pub(crate) struct ReleasingDirectory {
+pub(crate) struct IndexDirectory {
     inner: MmapDirectory,
-    shared: Arc<Shared>,
+    /// For a writer: what its file handles share, so that their pages can be released.
+    release: Option<Arc<Shared>>,
 }
 
 /// What the handles of one directory share: how much they read, and the maps still open.
@@ -38,15 +44,21 @@ struct Shared {
     open: Mutex<Vec<Weak<Released>>>,
 }
 
-/// One file's map, read through [`ReleasingDirectory`].
+/// One file's map, read through a writer's [`IndexDirectory`].
 struct Released {
     bytes: OwnedBytes,
     shared: Arc<Shared>,
 }
 
-impl ReleasingDirectory {
-    pub(crate) fn open(path: &Path) -> tantivy::Result<ReleasingDirectory> {
-        Ok(ReleasingDirectory { inner: MmapDirectory::open(path)?, shared: Arc::default() })
+impl IndexDirectory {
+    /// The directory a search reads the index at `path` through.
+    pub(crate) fn to_search(path: &Path) -> tantivy::Result<IndexDirectory> {
+        Ok(IndexDirectory { inner: MmapDirectory::open(path)?, release: None })
+    }
+
+    /// The directory a writer reads and writes the index at `path` through.
+    pub(crate) fn to_write(path: &Path) -> tantivy::Result<IndexDirectory> {
+        Ok(IndexDirectory { inner: MmapDirectory::open(path)?, release: Some(Arc::default()) })
     }
 }
 
@@ -72,29 +84,39 @@ impl Shared {
     }
 }
 
-/// Drops the process's mappings of the pages of `bytes`, a whole read-only file map.
+/// Gives the kernel `advice` about `bytes`, the whole of a read-only file map.
 #[cfg(unix)]
-fn unmap_pages(bytes: &[u8]) {
+fn advise(bytes: &[u8], advice: libc::c_int) {
     let page = 4096;
     if bytes.is_empty() || (bytes.as_ptr() as usize) % page != 0 {
         return;
     }
     // SAFETY: `bytes` is the whole of a live, read-only, shared map of a file (Tantivy's
     // directory maps files with PROT_READ and MAP_SHARED, from the first byte, which is
-    // page-aligned as checked above). MADV_DONTNEED on such a map only drops page-table
-    // entries: the next read of any of these bytes, through this map or another, faults the
-    // same file data back in, so no reader sees different bytes. A failure changes nothing.
+    // page-aligned as checked above). The advice given here changes no byte a reader sees:
+    // MADV_RANDOM only turns read-ahead off, and MADV_DONTNEED on such a map only drops
+    // page-table entries (the next read of these bytes, through this map or another, faults
+    // the same file data back in). A failure changes nothing.
     unsafe {
-        libc::madvise(bytes.as_ptr() as *mut libc::c_void, bytes.len(), libc::MADV_DONTNEED);
+        libc::madvise(bytes.as_ptr() as *mut libc::c_void, bytes.len(), advice);
     }
 }
 
-#[cfg(not(unix))]
-fn unmap_pages(_bytes: &[u8]) {}
+/// Drops the process's mappings of the pages of a whole file map.
+fn unmap_pages(bytes: &[u8]) {
+    #[cfg(unix)]
+    advise(bytes, libc::MADV_DONTNEED);
+}
 
-impl fmt::Debug for ReleasingDirectory {
+/// Tells the kernel a whole file map is read at random places.
+fn read_at_random(bytes: &[u8]) {
+    #[cfg(unix)]
+    advise(bytes, libc::MADV_RANDOM);
+}
+
+impl fmt::Debug for IndexDirectory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ReleasingDirectory({:?})", self.inner)
+        write!(f, "IndexDirectory({:?})", self.inner)
     }
 }
 
@@ -117,12 +139,20 @@ impl FileHandle for Released {
     }
 }
 
-impl Directory for ReleasingDirectory {
+impl Directory for IndexDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
         let handle = self.inner.get_file_handle(path)?;
+        let Some(shared) = &self.release else {
+            if path.extension().is_some_and(|e| e == "store") {
+                let bytes =
+                    handle.read_bytes(0..handle.len()).map_err(|e| OpenReadError::wrap_io_error(e, path.into()))?;
+                read_at_random(bytes.as_slice());
+            }
+            return Ok(handle);
+        };
         let bytes = handle.read_bytes(0..handle.len()).map_err(|e| OpenReadError::wrap_io_error(e, path.into()))?;
-        let map = Arc::new(Released { bytes, shared: self.shared.clone() });
-        let mut open = self.shared.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let map = Arc::new(Released { bytes, shared: shared.clone() });
+        let mut open = shared.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         open.retain(|m| m.strong_count() > 0);
         open.push(Arc::downgrade(&map));
         Ok(map)
@@ -172,7 +202,8 @@ mod tests {
     #[test]
     fn released_pages_read_back_the_same_bytes() {
         let folder = tempfile::tempdir().unwrap();
-        let directory = ReleasingDirectory::open(folder.path()).unwrap();
+        let directory = IndexDirectory::to_write(folder.path()).unwrap();
+        let shared = directory.release.clone().unwrap();
         let content: Vec<u8> = (0..3 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
         let mut file = directory.open_write(Path::new("data")).unwrap();
         file.write_all(&content).unwrap();
@@ -184,13 +215,13 @@ mod tests {
         assert_eq!(whole.as_slice(), &content[..]);
         // Reading past the threshold releases every open map; what was handed out before
         // and what is read after are the file's bytes all the same.
-        directory.shared.count(RELEASE_EVERY);
-        directory.shared.release();
+        shared.count(RELEASE_EVERY);
+        shared.release();
         assert_eq!(early.as_slice(), &content[100..200_000]);
         assert_eq!(whole.as_slice(), &content[..]);
         assert_eq!(handle.read_bytes(5..1_000_000).unwrap().as_slice(), &content[5..1_000_000]);
         drop((early, whole, handle));
-        directory.shared.release();
-        assert!(directory.shared.open.lock().unwrap().is_empty(), "closed maps are forgotten");
+        shared.release();
+        assert!(shared.open.lock().unwrap().is_empty(), "closed maps are forgotten");
     }
 }

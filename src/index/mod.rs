@@ -36,7 +36,7 @@ use tantivy::store::Compressor;
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyError};
 
 use crate::error::{Error, Result};
-use directory::ReleasingDirectory;
+use directory::IndexDirectory;
 use queue::Queued;
 pub use schema::{Fields, SCHEMA_VERSION};
 use store::Codec;
@@ -173,12 +173,12 @@ pub fn exists(path: &Path) -> bool {
 }
 
 fn open_existing(path: &Path) -> Result<Index> {
-    open_existing_in(path, |path| Ok(Box::new(MmapDirectory::open(path)?)))
+    open_existing_in(path, |path| Ok(Box::new(IndexDirectory::to_search(path)?)))
 }
 
-/// Opens the index for a writer: its reads do not stay resident (see [`directory`]).
+/// Opens the index for a writer: what it reads does not stay resident (see [`directory`]).
 fn open_existing_to_write(path: &Path) -> Result<Index> {
-    open_existing_in(path, |path| Ok(Box::new(ReleasingDirectory::open(path)?)))
+    open_existing_in(path, |path| Ok(Box::new(IndexDirectory::to_write(path)?)))
 }
 
 fn open_existing_in(path: &Path, directory: fn(&Path) -> tantivy::Result<Box<dyn Directory>>) -> Result<Index> {
@@ -324,7 +324,7 @@ pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSetti
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
     let (schema, fields) = Fields::build();
     let create = || {
-        let directory = ReleasingDirectory::open(path)?;
+        let directory = IndexDirectory::to_write(path)?;
         if Index::exists(&directory)? {
             return Err(TantivyError::IndexAlreadyExists);
         }
