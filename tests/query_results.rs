@@ -149,6 +149,47 @@ fn past_ten_thousand_matches_the_total_is_a_lower_bound_unless_facets_or_more_hi
     assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(1), Some(true)));
 }
 
+/// Words under a filter that keeps most entries are ranked by pruning the words alone and
+/// checking the filter per candidate (`search::filtered`); the hits must be exactly those of
+/// the exhaustive way `--facets` takes, ties (equal scores) included.
+#[test]
+fn words_under_a_broad_filter_get_the_hits_of_scoring_every_match() {
+    let t = TestDir::new();
+    let records: String = (0..24_000)
+        .map(|i| {
+            let agency = if i % 4 == 0 { "AP" } else { "Reuters" };
+            let words = "bulletin ".repeat(1 + i % 5);
+            let (year, month, day) = (2001 + i % 20, 1 + (i / 20) % 12, 1 + (i / 240) % 28);
+            format!(
+                "{{\"title\": \"Report {i}\", \"body\": \"A {words}number {i}.\", \"agency\": \"{agency}\", \"published\": \"{year}-{month:02}-{day:02}\"}}\n"
+            )
+        })
+        .collect();
+    t.write("reports.ndjson", records);
+    assert!(t.build().status.success());
+    let broad: [&[&str]; 4] = [
+        &["bulletin", "--source", "Reuters"],
+        &["bulletin", "--source", "Reuters", "--offset", "25", "--limit", "30"],
+        &["bulletin", "--from", "2004-01-01"],
+        &["bulletin", "--from", "2003-06-01", "--source", "reuters", "--limit", "50"],
+    ];
+    for args in broad {
+        let (_, pruned) = t.search_json(args);
+        let (_, every) = t.search_json(&[args, &["--facets"]].concat());
+        assert_eq!(
+            (pruned["total"].as_u64(), pruned["total_exact"].as_bool()),
+            (Some(10_000), Some(false)),
+            "{args:?}"
+        );
+        assert!(every["total"].as_u64().unwrap() > 10_000, "{args:?}");
+        assert!(!pruned["hits"].as_array().unwrap().is_empty(), "{args:?}");
+        assert_eq!(pruned["hits"], every["hits"], "{args:?}");
+    }
+    // A narrow filter keeps the exhaustive way, and its exact count.
+    let (_, narrow) = t.search_json(&["bulletin", "--from", "2005-01-01", "--to", "2005-12-31"]);
+    assert_eq!((narrow["total"].as_u64(), narrow["total_exact"].as_bool()), (Some(1_200), Some(true)));
+}
+
 #[test]
 fn entries_replaced_in_the_index_do_not_count_towards_the_lower_bound() {
     let t = TestDir::new();

@@ -340,6 +340,11 @@ impl<'a> Builder<'a> {
     }
 
     fn keyword(&mut self, field: KeywordField, value: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(self.keyword_term(field, value), IndexRecordOption::WithFreqs))
+    }
+
+    /// The term a keyword field holds for `value`.
+    fn keyword_term(&mut self, field: KeywordField, value: &str) -> Term {
         let (f, text) = match field {
             KeywordField::Source => {
                 let canonical = canonical_agency(value);
@@ -355,7 +360,12 @@ impl<'a> Builder<'a> {
             KeywordField::Url => (self.fields.url, value.to_string()),
             KeywordField::Id => (self.fields.id, value.to_string()),
         };
-        Box::new(TermQuery::new(Term::from_field_text(f, &text), IndexRecordOption::WithFreqs))
+        Term::from_field_text(f, &text)
+    }
+
+    /// The terms of the agencies a sources filter keeps.
+    pub(crate) fn source_terms(&mut self, sources: &[String]) -> Vec<Term> {
+        sources.iter().map(|s| self.keyword_term(KeywordField::Source, s)).collect()
     }
 
     /// A filter on the date field that leaves scores alone.
@@ -366,9 +376,12 @@ impl<'a> Builder<'a> {
         if range.is_unbounded() {
             return Box::new(ConstScoreQuery::new(all_entries(self.fields), 0.0));
         }
-        let dates =
-            DateRangeQuery::new(self.fields.date, range.from.map(instant_to_tantivy), range.to.map(instant_to_tantivy));
-        Box::new(ConstScoreQuery::new(Box::new(dates), 0.0))
+        Box::new(ConstScoreQuery::new(Box::new(self.date_range(range)), 0.0))
+    }
+
+    /// The entries dated within `range`.
+    pub(crate) fn date_range(&self, range: &DateRange) -> DateRangeQuery {
+        DateRangeQuery::new(self.fields.date, range.from.map(instant_to_tantivy), range.to.map(instant_to_tantivy))
     }
 
     /// A filter keeping entries that credit any of the agencies.

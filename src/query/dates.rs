@@ -45,6 +45,12 @@ impl DateRangeQuery {
     /// True when the range covers at most [`NARROW_SHARE`] of the time between the first and
     /// the last date of the searcher's entries.
     pub fn is_narrow(&self, searcher: &Searcher) -> bool {
+        self.share(searcher) <= NARROW_SHARE
+    }
+
+    /// The share of the time between the first and the last date of the searcher's entries
+    /// that the range covers (0 when no entry has a date).
+    pub fn share(&self, searcher: &Searcher) -> f64 {
         let name = searcher.schema().get_field_name(self.field);
         let (mut first, mut last) = (i64::MAX, i64::MIN);
         for reader in searcher.segment_readers() {
@@ -56,12 +62,12 @@ impl DateRangeQuery {
             last = last.max(column.max_value().into_timestamp_secs());
         }
         if first > last {
-            return true;
+            return 0.0;
         }
         let from = self.from.map_or(first, |t| t.into_timestamp_secs()).max(first);
         let to = self.to.map_or(last, |t| t.into_timestamp_secs()).min(last);
         let covered = (to - from).max(0) as f64;
-        covered <= NARROW_SHARE * (last - first).max(1) as f64
+        covered / (last - first).max(1) as f64
     }
 }
 

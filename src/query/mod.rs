@@ -34,6 +34,52 @@ pub struct Compiled {
     /// terms of its one-word clauses), so that their document frequencies bound the count
     /// from below. Empty for other queries.
     pub sure_terms: Vec<tantivy::Term>,
+    /// For a word or words joined by OR under a date or agency filter: the words and the
+    /// filter apart, so that the best hits can be found by pruning the words alone and
+    /// checking the filter (see `search::filtered`). The filter scores nothing.
+    pub filtered: Option<Filtered>,
+}
+
+/// The two parts of a query of words under a filter (see [`Compiled::filtered`]), and what
+/// estimates how many entries the whole matches.
+pub struct Filtered {
+    /// The words.
+    pub words: Box<dyn Query>,
+    /// What an entry must also match.
+    pub filter: Box<dyn Query>,
+    /// The terms of the words (one per word and field).
+    word_terms: Vec<tantivy::Term>,
+    /// The date range of the filter.
+    dates: Option<dates::DateRangeQuery>,
+    /// The agencies of the filter.
+    sources: Vec<tantivy::Term>,
+    /// The term every entry holds.
+    entries: tantivy::Term,
+}
+
+impl Filtered {
+    /// How many entries hold the query's most frequent word, and the share of entries the
+    /// filter keeps: the share of the index's dates the range covers times the share of
+    /// entries crediting one of the agencies (as if dates and agencies were independent).
+    pub fn estimate(&self, searcher: &tantivy::Searcher) -> tantivy::Result<(u64, f64)> {
+        let mut words = 0;
+        for term in &self.word_terms {
+            words = words.max(searcher.doc_freq(term)?);
+        }
+        let mut share = 1.0;
+        if let Some(dates) = &self.dates {
+            share *= dates.share(searcher);
+        }
+        if !self.sources.is_empty() {
+            let entries = searcher.doc_freq(&self.entries)?.max(1) as f64;
+            let mut crediting = 0;
+            for term in &self.sources {
+                crediting += searcher.doc_freq(term)?;
+            }
+            share *= (crediting as f64 / entries).min(1.0);
+        }
+        Ok((words, share))
+    }
 }
 
 /// Parses `text` (see [`syntax`]) and combines it with the filters. An empty text is allowed
@@ -69,14 +115,36 @@ pub fn compile(
     if !filters.sources.is_empty() {
         clauses.push((Occur::Must, builder.sources_filter(&filters.sources)));
     }
+    let clauses_for_filtered = match clauses.as_slice() {
+        [(_, words), filters @ ..] if scored && !filters.is_empty() => {
+            let filter: Box<dyn Query> = match filters {
+                [(_, one)] => one.box_clone(),
+                more => Box::new(BooleanQuery::new(more.iter().map(|(o, q)| (*o, q.box_clone())).collect())),
+            };
+            Some((words.box_clone(), filter))
+        }
+        _ => None,
+    };
     let query: Box<dyn Query> = if clauses.len() == 1 {
         clauses.pop().map(|(_, q)| q).unwrap_or_else(|| build::all_entries(fields))
     } else {
         Box::new(BooleanQuery::new(clauses))
     };
-    let prunable = !has_filters && node.as_ref().is_some_and(words_alone);
+    let words = node.as_ref().is_some_and(words_alone);
+    let prunable = !has_filters && words;
+    let filtered = match clauses_for_filtered {
+        Some((words_query, filter)) if words => Some(Filtered {
+            words: words_query,
+            filter,
+            word_terms: builder.word_terms.clone(),
+            dates: (!filters.range.is_unbounded()).then(|| builder.date_range(&filters.range)),
+            sources: builder.source_terms(&filters.sources),
+            entries: fields.all_entries_term(),
+        }),
+        _ => None,
+    };
     let sure_terms = if prunable { builder.word_terms } else { Vec::new() };
-    Ok(Compiled { query, highlight: builder.highlight, scored, node, prunable, sure_terms })
+    Ok(Compiled { query, highlight: builder.highlight, scored, node, prunable, sure_terms, filtered })
 }
 
 /// A word, or words joined by OR: queries whose best hits Tantivy finds without visiting

@@ -10,6 +10,7 @@ pub mod count;
 pub mod explain;
 pub mod export;
 pub mod facets;
+pub mod filtered;
 pub mod show;
 pub mod snippet;
 pub mod stats;
@@ -26,8 +27,10 @@ use crate::index::{damaged_or, guard, NewsIndex};
 use crate::query::{compile, Filters, Tuning};
 pub use count::{CappedCount, Total, EXACT_COUNT_LIMIT};
 pub use facets::{FacetCollector, Facets};
+use filtered::FilteredTop;
 pub use snippet::Snippet;
 pub use suggest::Suggestion;
+use tantivy::query::EnableScoring;
 
 /// Default number of hits per page.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -108,8 +111,8 @@ pub struct SearchResults {
     /// The query text as given.
     pub query: String,
     /// Number of matching entries: exact up to [`EXACT_COUNT_LIMIT`]; beyond it a query of
-    /// words alone (see [`count`]) without facets reports the limit, and `total_exact` is
-    /// false.
+    /// words alone (see [`count`]), or of words under a broad filter (see [`filtered`]),
+    /// without facets reports the limit, and `total_exact` is false.
     pub total: usize,
     /// False when `total` is a lower bound.
     pub total_exact: bool,
@@ -151,8 +154,27 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             .order_by_fast_field::<tantivy::DateTime>("date", order)
     };
     let sort = request.sort.effective(compiled.scored);
-    match sort {
-        Sort::Relevance if request.facets || !compiled.prunable => {
+    // Words under a broad filter, expected to match more entries than are counted exactly:
+    // the best hits are found by pruning the words alone (see `filtered`). With a narrow
+    // filter most candidates would fail it, and fewer matches cost less the way Tantivy
+    // intersects them.
+    let pruned_under_filter = match (&compiled.filtered, sort, request.facets) {
+        (Some(parts), Sort::Relevance, false) => {
+            let (words, share) = parts.estimate(&searcher).map_err(damaged)?;
+            (share >= filtered::BROAD_SHARE && words as f64 * share > EXACT_COUNT_LIMIT as f64).then_some(parts)
+        }
+        _ => None,
+    };
+    match (sort, pruned_under_filter) {
+        (_, Some(parts)) => {
+            let filter = parts.filter.weight(EnableScoring::disabled_from_searcher(&searcher)).map_err(damaged)?;
+            let collector = FilteredTop { offset: request.offset, limit: request.limit.max(1), filter };
+            top = searcher.search(parts.words.as_ref(), &collector).map_err(damaged)?;
+            let counter = CappedCount { limit: EXACT_COUNT_LIMIT.max(request.offset.saturating_add(request.limit)) };
+            total = searcher.search(compiled.query.as_ref(), &counter).map_err(damaged)?;
+            facets = None;
+        }
+        (Sort::Relevance, None) if request.facets || !compiled.prunable => {
             let collector = (
                 TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score(),
                 Count,
@@ -163,7 +185,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             total = Total::exact(count);
             facets = counted;
         }
-        Sort::Relevance => {
+        (Sort::Relevance, None) => {
             // Alone, the top-hits collector skips blocks that cannot make the top (block-max
             // WAND); the count then stops at its limit, or past the last hit asked for.
             let collector = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
@@ -176,7 +198,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             };
             facets = None;
         }
-        Sort::Newest | Sort::Oldest => {
+        (Sort::Newest | Sort::Oldest, None) => {
             let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
             let collector = (by_date(order), Count, facet_collector);
             let (docs, count, counted) = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
