@@ -34,21 +34,26 @@ pub struct Compiled {
     /// terms of its one-word clauses), so that their document frequencies bound the count
     /// from below. Empty for other queries.
     pub sure_terms: Vec<tantivy::Term>,
-    /// For a word or words joined by OR under a date or agency filter: the words and the
-    /// filter apart, so that the best hits can be found by pruning the words alone and
-    /// checking the filter (see `search::filtered`). The filter scores nothing.
+    /// For a word or words joined by OR under a date or agency filter, or with words
+    /// excluded (`oil -opec`): the words, the filter and the exclusion apart, so that the best
+    /// hits can be found by pruning the words alone and checking the rest per candidate (see
+    /// `search::filtered`). Neither the filter nor the exclusion scores anything.
     pub filtered: Option<Filtered>,
 }
 
-/// The two parts of a query of words under a filter (see [`Compiled::filtered`]), and what
-/// estimates how many entries the whole matches.
+/// The parts of a query of words under a filter or with words excluded (see
+/// [`Compiled::filtered`]), and what estimates how many entries the whole matches.
 pub struct Filtered {
     /// The words.
     pub words: Box<dyn Query>,
     /// What an entry must also match.
-    pub filter: Box<dyn Query>,
+    pub filter: Option<Box<dyn Query>>,
+    /// What an entry must not match.
+    pub exclude: Option<Box<dyn Query>>,
     /// The terms of the words (one per word and field).
     word_terms: Vec<tantivy::Term>,
+    /// The terms of the excluded words.
+    excluded_terms: Vec<tantivy::Term>,
     /// The date range of the filter.
     dates: Option<dates::DateRangeQuery>,
     /// The agencies of the filter.
@@ -59,26 +64,30 @@ pub struct Filtered {
 
 impl Filtered {
     /// How many entries hold the query's most frequent word, and the share of entries the
-    /// filter keeps: the share of the index's dates the range covers times the share of
-    /// entries crediting one of the agencies (as if dates and agencies were independent).
+    /// filter and the exclusion keep: the share of the index's dates the range covers, times
+    /// the share of entries crediting one of the agencies, times the share holding none of
+    /// the excluded words (as if all of these were independent).
     pub fn estimate(&self, searcher: &tantivy::Searcher) -> tantivy::Result<(u64, f64)> {
-        let mut words = 0;
-        for term in &self.word_terms {
-            words = words.max(searcher.doc_freq(term)?);
-        }
+        let most = |terms: &[tantivy::Term]| -> tantivy::Result<u64> {
+            terms.iter().try_fold(0, |most, term| Ok(most.max(searcher.doc_freq(term)?)))
+        };
+        let entries = searcher.doc_freq(&self.entries)?.max(1) as f64;
+        let share_of = |terms: &[tantivy::Term]| -> tantivy::Result<f64> {
+            let holding =
+                terms.iter().try_fold(0, |sum, term| Ok::<_, tantivy::TantivyError>(sum + searcher.doc_freq(term)?))?;
+            Ok((holding as f64 / entries).min(1.0))
+        };
         let mut share = 1.0;
         if let Some(dates) = &self.dates {
             share *= dates.share(searcher);
         }
         if !self.sources.is_empty() {
-            let entries = searcher.doc_freq(&self.entries)?.max(1) as f64;
-            let mut crediting = 0;
-            for term in &self.sources {
-                crediting += searcher.doc_freq(term)?;
-            }
-            share *= (crediting as f64 / entries).min(1.0);
+            share *= share_of(&self.sources)?;
         }
-        Ok((words, share))
+        if self.exclude.is_some() {
+            share *= 1.0 - share_of(&self.excluded_terms)?;
+        }
+        Ok((most(&self.word_terms)?, share))
     }
 }
 
@@ -96,7 +105,7 @@ pub fn compile(
 ) -> Result<Compiled, QueryError> {
     let has_filters = !filters.is_empty();
     let node = if text.trim().is_empty() && has_filters { None } else { Some(syntax::parse(text, any)?) };
-    let mut builder = build::Builder::new(fields, text, analyzer, tuning);
+    let mut builder = build::Builder::new(fields, text, analyzer.clone(), tuning);
     let main = match &node {
         Some(node) => builder.node(node, true)?,
         None => None,
@@ -115,15 +124,10 @@ pub fn compile(
     if !filters.sources.is_empty() {
         clauses.push((Occur::Must, builder.sources_filter(&filters.sources)));
     }
-    let clauses_for_filtered = match clauses.as_slice() {
-        [(_, words), filters @ ..] if scored && !filters.is_empty() => {
-            let filter: Box<dyn Query> = match filters {
-                [(_, one)] => one.box_clone(),
-                more => Box::new(BooleanQuery::new(more.iter().map(|(o, q)| (*o, q.box_clone())).collect())),
-            };
-            Some((words.box_clone(), filter))
-        }
-        _ => None,
+    let filter: Option<Box<dyn Query>> = match &clauses[usize::from(scored)..] {
+        [] => None,
+        [(_, one)] => Some(one.box_clone()),
+        more => Some(Box::new(BooleanQuery::new(more.iter().map(|(o, q)| (*o, q.box_clone())).collect()))),
     };
     let query: Box<dyn Query> = if clauses.len() == 1 {
         clauses.pop().map(|(_, q)| q).unwrap_or_else(|| build::all_entries(fields))
@@ -132,19 +136,51 @@ pub fn compile(
     };
     let words = node.as_ref().is_some_and(words_alone);
     let prunable = !has_filters && words;
-    let filtered = match clauses_for_filtered {
-        Some((words_query, filter)) if words => Some(Filtered {
-            words: words_query,
-            filter,
-            word_terms: builder.word_terms.clone(),
-            dates: (!filters.range.is_unbounded()).then(|| builder.date_range(&filters.range)),
-            sources: builder.source_terms(&filters.sources),
-            entries: fields.all_entries_term(),
-        }),
+    let filtered = match node.as_ref().and_then(words_and_exclusions) {
+        Some((positive, negative)) if scored && (filter.is_some() || negative.is_some()) => {
+            // Built apart, so that the whole query's highlights and terms are not repeated.
+            let mut apart = build::Builder::new(fields, text, analyzer.clone(), tuning);
+            let words = apart.node(&positive, true)?;
+            let word_terms = std::mem::take(&mut apart.word_terms);
+            let exclude = match &negative {
+                Some(negative) => apart.node(negative, false)?,
+                None => None,
+            };
+            words.map(|words| Filtered {
+                words,
+                filter,
+                exclude,
+                word_terms,
+                excluded_terms: apart.word_terms,
+                dates: (!filters.range.is_unbounded()).then(|| builder.date_range(&filters.range)),
+                sources: builder.source_terms(&filters.sources),
+                entries: fields.all_entries_term(),
+            })
+        }
         _ => None,
     };
     let sure_terms = if prunable { builder.word_terms } else { Vec::new() };
     Ok(Compiled { query, highlight: builder.highlight, scored, node, prunable, sure_terms, filtered })
+}
+
+/// The words of a query of words alone (see [`words_alone`]), or of one word or words joined
+/// by OR with words excluded (`oil -opec`): the positive part, and the excluded words as one
+/// union.
+fn words_and_exclusions(node: &Node) -> Option<(Node, Option<Node>)> {
+    if words_alone(node) {
+        return Some((node.clone(), None));
+    }
+    let Node::Bool(parts) = node else { return None };
+    let (excluded, kept): (Vec<_>, Vec<_>) = parts.iter().cloned().partition(|(o, _)| *o == syntax::Occur::MustNot);
+    let positive = match kept.as_slice() {
+        [(syntax::Occur::Must, word @ Node::Word { .. })] => word.clone(),
+        _ if words_alone(&Node::Bool(kept.clone())) && !kept.is_empty() => Node::Bool(kept),
+        _ => return None,
+    };
+    if excluded.is_empty() || !excluded.iter().all(|(_, n)| matches!(n, Node::Word { .. })) {
+        return None;
+    }
+    Some((positive, Some(Node::Bool(excluded.into_iter().map(|(_, n)| (syntax::Occur::Should, n)).collect()))))
 }
 
 /// A word, or words joined by OR: queries whose best hits Tantivy finds without visiting

@@ -1,13 +1,15 @@
-//! The best hits of words under a date or agency filter, without scoring every match.
+//! The best hits of words under a date or agency filter, or with words excluded, without
+//! scoring every match.
 //!
 //! Tantivy finds the best hits of a word, or words joined by OR, with block-max WAND: it skips
 //! blocks of postings whose best possible score cannot enter the top. Intersected with a
-//! filter, the same words lose that: every entry holding them and passing the filter is
-//! scored. [`FilteredTop`] runs the words alone, pruned, and checks the filter for each
-//! candidate that could enter the top, by moving the filter's own document set forward to
-//! it (candidates come in document order). A filter scores nothing (`query::build` wraps it
-//! in a zero constant score), so every hit keeps exactly the score the whole query gives it,
-//! and the order is the one `TopDocs` gives the whole query: score, then document.
+//! filter, or with words excluded, the same words lose that: every entry holding them and
+//! passing the rest is scored. [`FilteredTop`] runs the words alone, pruned, and checks the
+//! filter and the exclusion for each candidate that could enter the top, by moving their own
+//! document sets forward to it (candidates come in document order). Neither scores anything
+//! (`query::build` wraps a filter in a zero constant score; an excluded clause adds nothing),
+//! so every hit keeps exactly the score the whole query gives it, and the order is the one
+//! `TopDocs` gives the whole query: score, then document.
 
 use tantivy::collector::sort_key::NaturalComparator;
 use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
@@ -28,14 +30,17 @@ pub struct FilteredTop {
     pub offset: usize,
     /// Hits to return.
     pub limit: usize,
-    /// The filter, with scoring disabled.
-    pub filter: Box<dyn Weight>,
+    /// What a hit must match, with scoring disabled.
+    pub filter: Option<Box<dyn Weight>>,
+    /// What a hit must not match, with scoring disabled.
+    pub exclude: Option<Box<dyn Weight>>,
 }
 
 /// [`FilteredTop`] in one segment.
 pub struct FilteredTopSegment {
     segment: SegmentOrdinal,
-    filter: Box<dyn Scorer>,
+    filter: Option<Box<dyn Scorer>>,
+    exclude: Option<Box<dyn Scorer>>,
     alive: Option<AliveBitSet>,
     top: TopNComputer<Score, DocId, NaturalComparator>,
 }
@@ -44,18 +49,24 @@ impl FilteredTopSegment {
     /// Takes a candidate when the filter matches it; returns the score a later candidate
     /// must beat.
     fn offer(&mut self, doc: DocId, score: Score) -> Score {
-        let deleted = self.alive.as_ref().is_some_and(|alive| alive.is_deleted(doc));
-        if !deleted {
-            // Candidates come in document order, so the filter only ever moves forward.
-            if self.filter.doc() < doc {
-                self.filter.seek(doc);
-            }
-            if self.filter.doc() == doc {
-                self.top.push(score, doc);
-            }
+        let alive = self.alive.as_ref().is_none_or(|alive| alive.is_alive(doc));
+        if alive
+            && self.filter.as_mut().is_none_or(|f| holds(f, doc))
+            && !self.exclude.as_mut().is_some_and(|e| holds(e, doc))
+        {
+            self.top.push(score, doc);
         }
         self.top.threshold.unwrap_or(Score::MIN)
     }
+}
+
+/// True when `docs` holds `doc`. Candidates come in document order, so `docs` only ever
+/// moves forward.
+fn holds(docs: &mut Box<dyn Scorer>, doc: DocId) -> bool {
+    if docs.doc() < doc {
+        docs.seek(doc);
+    }
+    docs.doc() == doc
 }
 
 impl SegmentCollector for FilteredTopSegment {
@@ -78,7 +89,8 @@ impl Collector for FilteredTop {
     fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FilteredTopSegment> {
         Ok(FilteredTopSegment {
             segment,
-            filter: self.filter.scorer(reader, 1.0)?,
+            filter: self.filter.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?,
+            exclude: self.exclude.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?,
             alive: reader.alive_bitset().cloned(),
             top: TopNComputer::new_with_comparator(self.offset + self.limit, NaturalComparator),
         })

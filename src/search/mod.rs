@@ -154,10 +154,10 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             .order_by_fast_field::<tantivy::DateTime>("date", order)
     };
     let sort = request.sort.effective(compiled.scored);
-    // Words under a broad filter, expected to match more entries than are counted exactly:
-    // the best hits are found by pruning the words alone (see `filtered`). With a narrow
-    // filter most candidates would fail it, and fewer matches cost less the way Tantivy
-    // intersects them.
+    // Words under a broad filter or with words excluded, expected to match more entries than
+    // are counted exactly: the best hits are found by pruning the words alone (see
+    // `filtered`). When most candidates would fail the filter, or the matches are fewer,
+    // Tantivy's way of intersecting them costs less.
     let pruned_under_filter = match (&compiled.filtered, sort, request.facets) {
         (Some(parts), Sort::Relevance, false) => {
             let (words, share) = parts.estimate(&searcher).map_err(damaged)?;
@@ -167,8 +167,15 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
     };
     match (sort, pruned_under_filter) {
         (_, Some(parts)) => {
-            let filter = parts.filter.weight(EnableScoring::disabled_from_searcher(&searcher)).map_err(damaged)?;
-            let collector = FilteredTop { offset: request.offset, limit: request.limit.max(1), filter };
+            let unscored = |q: &Option<Box<dyn tantivy::query::Query>>| {
+                q.as_ref().map(|q| q.weight(EnableScoring::disabled_from_searcher(&searcher))).transpose()
+            };
+            let collector = FilteredTop {
+                offset: request.offset,
+                limit: request.limit.max(1),
+                filter: unscored(&parts.filter).map_err(damaged)?,
+                exclude: unscored(&parts.exclude).map_err(damaged)?,
+            };
             top = searcher.search(parts.words.as_ref(), &collector).map_err(damaged)?;
             let counter = CappedCount { limit: EXACT_COUNT_LIMIT.max(request.offset.saturating_add(request.limit)) };
             total = searcher.search(compiled.query.as_ref(), &counter).map_err(damaged)?;
