@@ -24,7 +24,8 @@ use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader};
 pub const BROAD_SHARE: f64 = 0.25;
 
 /// Collects the top `offset + limit` hits of the query it runs with (the words), keeping
-/// only entries the `filter` weight matches; the fruit is the page after `offset`.
+/// only entries `filter` matches and `exclude` does not; the fruit is the page after
+/// `offset`.
 pub struct FilteredTop {
     /// Hits to skip.
     pub offset: usize,
@@ -46,8 +47,8 @@ pub struct FilteredTopSegment {
 }
 
 impl FilteredTopSegment {
-    /// Takes a candidate when the filter matches it; returns the score a later candidate
-    /// must beat.
+    /// Takes a candidate when it is alive, the filter matches it and the exclusion does not;
+    /// returns the score a later candidate must beat.
     fn offer(&mut self, doc: DocId, score: Score) -> Score {
         let alive = self.alive.as_ref().is_none_or(|alive| alive.is_alive(doc));
         if alive
