@@ -170,13 +170,14 @@ fn words_under_a_broad_filter_get_the_hits_of_scoring_every_match() {
         .collect();
     t.write("reports.ndjson", records);
     assert!(t.build().status.success());
-    let broad: [&[&str]; 6] = [
+    let broad: [&[&str]; 7] = [
         &["bulletin", "--source", "Reuters"],
         &["bulletin", "--source", "Reuters", "--offset", "25", "--limit", "30"],
         &["bulletin", "--from", "2004-01-01"],
         &["bulletin", "--from", "2003-06-01", "--source", "reuters", "--limit", "50"],
         &["bulletin -routine", "--limit", "40"],
         &["bulletin -routine", "--source", "Reuters"],
+        &["(bulletin OR report) -routine", "--limit", "20"],
     ];
     for args in broad {
         let (_, pruned) = t.search_json(args);

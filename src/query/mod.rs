@@ -173,7 +173,7 @@ fn words_and_exclusions(node: &Node) -> Option<(Node, Option<Node>)> {
     let Node::Bool(parts) = node else { return None };
     let (excluded, kept): (Vec<_>, Vec<_>) = parts.iter().cloned().partition(|(o, _)| *o == syntax::Occur::MustNot);
     let positive = match kept.as_slice() {
-        [(syntax::Occur::Must, word @ Node::Word { .. })] => word.clone(),
+        [(syntax::Occur::Must, words)] if words_alone(words) => words.clone(),
         _ if words_alone(&Node::Bool(kept.clone())) && !kept.is_empty() => Node::Bool(kept),
         _ => return None,
     };
