@@ -191,6 +191,9 @@ fn words_under_a_broad_filter_get_the_hits_of_scoring_every_match() {
         assert!(!pruned["hits"].as_array().unwrap().is_empty(), "{args:?}");
         assert_eq!(pruned["hits"], every["hits"], "{args:?}");
     }
+    // An offset past every entry (it comes from the user): no hits, and no failure.
+    let (code, far) = t.search_json(&["bulletin", "--source", "Reuters", "--offset", "18446744073709551600"]);
+    assert_eq!((code, far["total"].as_u64(), far["hits"].as_array().map(Vec::len)), (0, Some(18_000), Some(0)));
     // A narrow filter keeps the exhaustive way, and its exact count.
     let (_, narrow) = t.search_json(&["bulletin", "--from", "2005-01-01", "--to", "2005-12-31"]);
     assert_eq!((narrow["total"].as_u64(), narrow["total_exact"].as_bool()), (Some(1_200), Some(true)));

@@ -60,9 +60,9 @@ pub fn run(command: Command) -> Result<Status> {
 /// Turns transparent huge pages off for this process. mimalloc asks the kernel for 2 MiB
 /// pages, and the first touch of each costs the zeroing of all of it (about 0.2 ms here); a
 /// one-shot search uses a few hundred KiB of heap, so it paid that inside its first
-/// snippets. Measured at 100k entries over the query mix (fresh processes, alternating):
-/// `took_ms` median 1.33 → 1.12 ms, the whole process unchanged. Long runs (`index`,
-/// `serve`) keep the default.
+/// snippets. Measured at 100k entries over the query mix (fresh processes, the binaries
+/// alternating): `took_ms` median 1.218 → 1.012 ms, the whole process 6.1 → 5.6 ms. Long
+/// runs (`index`, `serve`) keep the default.
 fn small_pages_only() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes one integer argument and changes nothing but the

@@ -121,6 +121,11 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A builder like this one, with nothing noted yet (for parts of the query built apart).
+    pub(crate) fn fresh(&self) -> Builder<'a> {
+        Builder::new(self.fields, self.query, self.news.clone(), self.tuning)
+    }
+
     fn err(&self, message: impl Into<String>, hint: Option<String>) -> QueryError {
         QueryError { query: self.query.to_string(), message: message.into(), span: 0..self.query.len(), hint }
     }
@@ -383,13 +388,16 @@ impl<'a> Builder<'a> {
     pub(crate) fn date_range(&self, range: &DateRange) -> DateRangeQuery {
         DateRangeQuery::new(self.fields.date, range.from.map(instant_to_tantivy), range.to.map(instant_to_tantivy))
     }
+}
 
-    /// A filter keeping entries that credit any of the agencies.
-    pub(crate) fn sources_filter(&mut self, sources: &[String]) -> Box<dyn Query> {
-        let parts: Vec<(TOccur, Box<dyn Query>)> =
-            sources.iter().map(|s| (TOccur::Should, self.keyword(KeywordField::Source, s))).collect();
-        Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(parts)), 0.0))
-    }
+/// A filter keeping entries that credit any of the agencies whose terms these are (see
+/// [`Builder::source_terms`]).
+pub(crate) fn sources_filter(terms: &[Term]) -> Box<dyn Query> {
+    let parts: Vec<(TOccur, Box<dyn Query>)> = terms
+        .iter()
+        .map(|t| (TOccur::Should, Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)) as Box<dyn Query>))
+        .collect();
+    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(parts)), 0.0))
 }
 
 /// Matches every entry in the index (with score 1), and nothing else: the index also holds

@@ -105,7 +105,7 @@ pub fn compile(
 ) -> Result<Compiled, QueryError> {
     let has_filters = !filters.is_empty();
     let node = if text.trim().is_empty() && has_filters { None } else { Some(syntax::parse(text, any)?) };
-    let mut builder = build::Builder::new(fields, text, analyzer.clone(), tuning);
+    let mut builder = build::Builder::new(fields, text, analyzer, tuning);
     let main = match &node {
         Some(node) => builder.node(node, true)?,
         None => None,
@@ -114,73 +114,75 @@ pub fn compile(
         return Err(QueryError::no_words(text));
     }
     let scored = main.is_some();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if let Some(q) = main {
-        clauses.push((Occur::Must, q));
+    let mut filter_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let dates = (!filters.range.is_unbounded()).then(|| builder.date_range(&filters.range));
+    if dates.is_some() {
+        filter_clauses.push((Occur::Must, builder.date_filter(&filters.range)));
     }
-    if !filters.range.is_unbounded() {
-        clauses.push((Occur::Must, builder.date_filter(&filters.range)));
+    let sources = builder.source_terms(&filters.sources);
+    if !sources.is_empty() {
+        filter_clauses.push((Occur::Must, build::sources_filter(&sources)));
     }
-    if !filters.sources.is_empty() {
-        clauses.push((Occur::Must, builder.sources_filter(&filters.sources)));
-    }
-    let filter: Option<Box<dyn Query>> = match &clauses[usize::from(scored)..] {
-        [] => None,
-        [(_, one)] => Some(one.box_clone()),
-        more => Some(Box::new(BooleanQuery::new(more.iter().map(|(o, q)| (*o, q.box_clone())).collect()))),
-    };
-    let query: Box<dyn Query> = if clauses.len() == 1 {
-        clauses.pop().map(|(_, q)| q).unwrap_or_else(|| build::all_entries(fields))
-    } else {
-        Box::new(BooleanQuery::new(clauses))
-    };
     let words = node.as_ref().is_some_and(words_alone);
     let prunable = !has_filters && words;
-    let filtered = match node.as_ref().and_then(words_and_exclusions) {
-        Some((positive, negative)) if scored && (filter.is_some() || negative.is_some()) => {
-            // Built apart, so that the whole query's highlights and terms are not repeated.
-            let mut apart = build::Builder::new(fields, text, analyzer.clone(), tuning);
-            let words = apart.node(&positive, true)?;
-            let word_terms = std::mem::take(&mut apart.word_terms);
-            let exclude = match &negative {
-                Some(negative) => apart.node(negative, false)?,
-                None => None,
+    let exclusions = node.as_ref().and_then(words_and_exclusions);
+    let filtered = match &main {
+        Some(main) if (words && has_filters) || exclusions.is_some() => {
+            let filter: Option<Box<dyn Query>> = match filter_clauses.as_slice() {
+                [] => None,
+                [(_, one)] => Some(one.box_clone()),
+                more => Some(Box::new(BooleanQuery::new(more.iter().map(|(o, q)| (*o, q.box_clone())).collect()))),
             };
-            words.map(|words| Filtered {
+            let parts = match &exclusions {
+                // The words are the whole text query.
+                None => Some((main.box_clone(), builder.word_terms.clone(), None, Vec::new())),
+                // Built apart, so that the whole query's highlights and terms are not repeated.
+                Some((positive, negative)) => {
+                    let mut apart = builder.fresh();
+                    let words = apart.node(positive, true)?;
+                    let word_terms = std::mem::take(&mut apart.word_terms);
+                    let exclude = apart.node(negative, false)?;
+                    words.map(|words| (words, word_terms, exclude, apart.word_terms))
+                }
+            };
+            parts.map(|(words, word_terms, exclude, excluded_terms)| Filtered {
                 words,
                 filter,
                 exclude,
                 word_terms,
-                excluded_terms: apart.word_terms,
-                dates: (!filters.range.is_unbounded()).then(|| builder.date_range(&filters.range)),
-                sources: builder.source_terms(&filters.sources),
+                excluded_terms,
+                dates,
+                sources,
                 entries: fields.all_entries_term(),
             })
         }
         _ => None,
     };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = main.into_iter().map(|q| (Occur::Must, q)).collect();
+    clauses.extend(filter_clauses);
+    let query: Box<dyn Query> = if clauses.len() == 1 {
+        clauses.pop().map(|(_, q)| q).unwrap_or_else(|| build::all_entries(fields))
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
     let sure_terms = if prunable { builder.word_terms } else { Vec::new() };
     Ok(Compiled { query, highlight: builder.highlight, scored, node, prunable, sure_terms, filtered })
 }
 
-/// The words of a query of words alone (see [`words_alone`]), or of one word or words joined
-/// by OR with words excluded (`oil -opec`): the positive part, and the excluded words as one
-/// union.
-fn words_and_exclusions(node: &Node) -> Option<(Node, Option<Node>)> {
-    if words_alone(node) {
-        return Some((node.clone(), None));
-    }
+/// One word or words joined by OR with words excluded (`oil -opec`, `(iraq OR iran) -war`):
+/// the words, and the excluded words as one union.
+fn words_and_exclusions(node: &Node) -> Option<(Node, Node)> {
     let Node::Bool(parts) = node else { return None };
     let (excluded, kept): (Vec<_>, Vec<_>) = parts.iter().cloned().partition(|(o, _)| *o == syntax::Occur::MustNot);
     let positive = match kept.as_slice() {
         [(syntax::Occur::Must, words)] if words_alone(words) => words.clone(),
-        _ if words_alone(&Node::Bool(kept.clone())) && !kept.is_empty() => Node::Bool(kept),
+        [_, ..] if words_joined_by_or(&kept) => Node::Bool(kept),
         _ => return None,
     };
     if excluded.is_empty() || !excluded.iter().all(|(_, n)| matches!(n, Node::Word { .. })) {
         return None;
     }
-    Some((positive, Some(Node::Bool(excluded.into_iter().map(|(_, n)| (syntax::Occur::Should, n)).collect()))))
+    Some((positive, Node::Bool(excluded.into_iter().map(|(_, n)| (syntax::Occur::Should, n)).collect())))
 }
 
 /// A word, or words joined by OR: queries whose best hits Tantivy finds without visiting
@@ -188,9 +190,12 @@ fn words_and_exclusions(node: &Node) -> Option<(Node, Option<Node>)> {
 fn words_alone(node: &Node) -> bool {
     match node {
         Node::Word { .. } => true,
-        Node::Bool(parts) => {
-            parts.iter().all(|(occur, n)| *occur == syntax::Occur::Should && matches!(n, Node::Word { .. }))
-        }
+        Node::Bool(parts) => words_joined_by_or(parts),
         _ => false,
     }
+}
+
+/// True when every part is a word that may match (`a OR b`).
+fn words_joined_by_or(parts: &[(syntax::Occur, Node)]) -> bool {
+    parts.iter().all(|(occur, n)| *occur == syntax::Occur::Should && matches!(n, Node::Word { .. }))
 }

@@ -37,6 +37,14 @@ pub struct FilteredTop {
     pub exclude: Option<Box<dyn Weight>>,
 }
 
+impl FilteredTop {
+    /// Hits to keep: those skipped and those returned (no more than a segment, or all the
+    /// segments, hold: the offset comes from the user and may be huge).
+    fn wanted(&self) -> usize {
+        self.offset.saturating_add(self.limit)
+    }
+}
+
 /// [`FilteredTop`] in one segment.
 pub struct FilteredTopSegment {
     segment: SegmentOrdinal,
@@ -93,7 +101,7 @@ impl Collector for FilteredTop {
             filter: self.filter.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?,
             exclude: self.exclude.as_ref().map(|w| w.scorer(reader, 1.0)).transpose()?,
             alive: reader.alive_bitset().cloned(),
-            top: TopNComputer::new_with_comparator(self.offset + self.limit, NaturalComparator),
+            top: TopNComputer::new_with_comparator(self.wanted().min(reader.max_doc() as usize), NaturalComparator),
         })
     }
 
@@ -102,7 +110,8 @@ impl Collector for FilteredTop {
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<(Score, DocAddress)>>) -> tantivy::Result<Self::Fruit> {
-        let mut top = TopNComputer::new_with_comparator(self.offset + self.limit, NaturalComparator);
+        let found = fruits.iter().map(Vec::len).sum::<usize>();
+        let mut top = TopNComputer::new_with_comparator(self.wanted().min(found), NaturalComparator);
         for (score, address) in fruits.into_iter().flatten() {
             top.push(score, address);
         }
