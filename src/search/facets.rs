@@ -123,10 +123,18 @@ enum DayCounts {
     Sparse(HashMap<i64, u32>),
 }
 
+/// Term ordinals counted in a table; the ordinals of a larger dictionary past it go to a map.
+/// A damaged dictionary may claim any number of terms, and a table of that size would take
+/// minutes to scan.
+const TABLE_TERMS: usize = 1 << 20;
+
 /// Per-value counts of one multi-valued text column of one segment.
 struct ValueCounts {
     column: Option<StrColumn>,
     counts: Vec<u32>,
+    /// Counts of the ordinals past [`TABLE_TERMS`].
+    beyond: HashMap<u64, u32>,
+    terms: u64,
     docs: Vec<DocId>,
     rows: Vec<u32>,
     ords: Vec<u64>,
@@ -134,8 +142,18 @@ struct ValueCounts {
 
 impl ValueCounts {
     fn new(column: Option<StrColumn>) -> ValueCounts {
-        let counts = vec![0; column.as_ref().map_or(0, |c| c.dictionary().num_terms())];
-        ValueCounts { column, counts, docs: Vec::new(), rows: Vec::new(), ords: Vec::new() }
+        let terms = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
+        let counts = vec![0; terms.min(TABLE_TERMS)];
+        let terms = terms as u64;
+        ValueCounts {
+            column,
+            counts,
+            beyond: HashMap::new(),
+            terms,
+            docs: Vec::new(),
+            rows: Vec::new(),
+            ords: Vec::new(),
+        }
     }
 
     /// Counts the values of a block of documents (in increasing order); a value repeated
@@ -160,19 +178,26 @@ impl ValueCounts {
             }
             if let Some(c) = self.counts.get_mut(ord as usize) {
                 *c += 1;
+            } else if ord < self.terms {
+                *self.beyond.entry(ord).or_default() += 1;
             }
         }
     }
 
     fn harvest(self) -> Vec<(String, usize)> {
         let Some(column) = self.column else { return Vec::new() };
-        let ords: Vec<u64> = (0..self.counts.len() as u64).filter(|&o| self.counts[o as usize] > 0).collect();
+        let mut counted: Vec<(u64, u32)> =
+            self.counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(o, &n)| (o as u64, n)).collect();
+        let mut beyond: Vec<(u64, u32)> = self.beyond.into_iter().collect();
+        beyond.sort_unstable();
+        counted.extend(beyond);
+        let ords: Vec<u64> = counted.iter().map(|&(o, _)| o).collect();
         let mut out = Vec::with_capacity(ords.len());
-        let mut next = ords.iter();
+        let mut next = counted.iter();
         // One pass over the dictionary for all the ordinals, in order.
         let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-            if let Some(&ord) = next.next() {
-                out.push((String::from_utf8_lossy(bytes).into_owned(), self.counts[ord as usize] as usize));
+            if let Some(&(_, n)) = next.next() {
+                out.push((String::from_utf8_lossy(bytes).into_owned(), n as usize));
             }
         });
         out
