@@ -48,9 +48,16 @@ pub const DEFAULT_INDEX_DIR: &str = "index";
 /// each stored entry is compressed on its own (see [`store`]): a hit then costs one small
 /// decompression instead of a whole block's. Blocks are one page: Tantivy copies the block
 /// holding a hit before reading the hit from it (32 KiB blocks spent 40% of a warm fetch on
-/// that copy), and the skip index of the smaller blocks adds 0.07% to the index.
+/// that copy), and the skip index of the smaller blocks adds 0.07% to the index. With nothing
+/// to compress, a block is written by the indexing thread that filled it rather than handed
+/// to a compressing thread (a message and a wake-up per 4 KiB).
 fn settings_for_new() -> IndexSettings {
-    IndexSettings { docstore_compression: Compressor::None, docstore_blocksize: 4 * 1024, ..IndexSettings::default() }
+    IndexSettings {
+        docstore_compression: Compressor::None,
+        docstore_blocksize: 4 * 1024,
+        docstore_compress_dedicated_thread: false,
+        ..IndexSettings::default()
+    }
 }
 
 /// An open index, ready to search.
