@@ -10,7 +10,8 @@ also given as a ratio to newsdex measured in the same run, because the machine i
 Usage (see run.sh, which builds newsdex and finds or installs tantivy-cli first):
   compare.py --corpus DIR --newsdex BIN [--tantivy BIN] [--work DIR] [--runs N] [--build-runs N]
              [--queries FILE] [--report FILE]
-DIR holds pages/ and entries.ndjson as written by gen_corpus.py.
+DIR holds pages/ and entries.ndjson as written by gen_corpus.py. The indexes are built in a
+temporary folder removed at the end, or in --work DIR, which is kept.
 """
 
 import argparse
@@ -261,13 +262,24 @@ def main():
         fts5_build(*args.fts5_build)
         return
 
+    # A work folder of our own goes when the comparison ends: at 1M entries it holds ~10 GB
+    # (the FTS5 database, tantivy-cli's input and index, newsdex's index).
+    work = args.work or tempfile.mkdtemp(prefix="newsdex-compare-")
+    os.makedirs(work, exist_ok=True)
+    try:
+        compare(args, work)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def compare(args, work):
+    """Builds the three indexes in `work`, runs the queries and prints the report."""
     pages = os.path.join(args.corpus, "pages")
     entries_path = os.path.join(args.corpus, "entries.ndjson")
     entries = read_entries(entries_path)
     text_bytes = sum(len(e["title"].encode()) + len(e["body"].encode()) for e in entries)
     queries = read_queries(args.queries)
-    work = args.work or tempfile.mkdtemp(prefix="newsdex-compare-")
-    os.makedirs(work, exist_ok=True)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     log("corpus: %d entries, %.1f MB of title+body text; work folder %s" % (len(entries), text_bytes / 1e6, work))
 
