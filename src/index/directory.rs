@@ -143,15 +143,16 @@ impl FileHandle for Released {
 impl Directory for IndexDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
         let handle = self.inner.get_file_handle(path)?;
+        let store = path.extension().is_some_and(|e| e == "store");
+        if self.release.is_none() && !store {
+            return Ok(handle);
+        }
+        // The whole file's map (Tantivy's handle is a slice of it).
+        let bytes = handle.read_bytes(0..handle.len()).map_err(|e| OpenReadError::wrap_io_error(e, path.into()))?;
         let Some(shared) = &self.release else {
-            if path.extension().is_some_and(|e| e == "store") {
-                let bytes =
-                    handle.read_bytes(0..handle.len()).map_err(|e| OpenReadError::wrap_io_error(e, path.into()))?;
-                read_at_random(bytes.as_slice());
-            }
+            read_at_random(bytes.as_slice());
             return Ok(handle);
         };
-        let bytes = handle.read_bytes(0..handle.len()).map_err(|e| OpenReadError::wrap_io_error(e, path.into()))?;
         let map = Arc::new(Released { bytes, shared: shared.clone() });
         let mut open = shared.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         open.retain(|m| m.strong_count() > 0);

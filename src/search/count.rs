@@ -56,6 +56,14 @@ pub struct CappedCount {
     pub limit: usize,
 }
 
+impl CappedCount {
+    /// The count a page of hits needs: exact up to [`EXACT_COUNT_LIMIT`], or up to the last
+    /// hit asked for when that is further.
+    pub fn for_page(offset: usize, limit: usize) -> CappedCount {
+        CappedCount { limit: EXACT_COUNT_LIMIT.max(offset.saturating_add(limit)) }
+    }
+}
+
 /// Per-segment part of [`CappedCount`] (only used through `collect_segment`).
 pub struct SegmentCappedCount {
     count: usize,

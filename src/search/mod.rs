@@ -177,7 +177,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
                 exclude: unscored(&parts.exclude).map_err(damaged)?,
             };
             top = searcher.search(parts.words.as_ref(), &collector).map_err(damaged)?;
-            let counter = CappedCount { limit: EXACT_COUNT_LIMIT.max(request.offset.saturating_add(request.limit)) };
+            let counter = CappedCount::for_page(request.offset, request.limit);
             total = searcher.search(compiled.query.as_ref(), &counter).map_err(damaged)?;
             facets = None;
         }
@@ -197,7 +197,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             // WAND); the count then stops at its limit, or past the last hit asked for.
             let collector = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
             top = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
-            let counter = CappedCount { limit: EXACT_COUNT_LIMIT.max(request.offset.saturating_add(request.limit)) };
+            let counter = CappedCount::for_page(request.offset, request.limit);
             total = if count::at_least(&searcher, &compiled.sure_terms).map_err(damaged)? > counter.limit {
                 Total { count: counter.limit, exact: false }
             } else {
