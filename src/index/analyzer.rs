@@ -60,6 +60,24 @@ pub fn news_unstemmed() -> TextAnalyzer {
         .build()
 }
 
+/// The words of title and body as [`news_unstemmed`] splits them, not normalised: for a
+/// caller that looks at few of the words and [`fold`]s only those (the snippets).
+pub fn news_words() -> TextAnalyzer {
+    TextAnalyzer::builder(NewsTokenizer::default()).filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES)).build()
+}
+
+/// Appends what [`news_unstemmed`] makes of one word (lower-cased and folded) to `out`.
+pub fn fold(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        // Lower-casing is all folding does to ASCII, and cheaper than a cache lookup.
+        let start = out.len();
+        out.push_str(word);
+        out[start..].make_ascii_lowercase();
+    } else {
+        with_folded(word, |folded| out.push_str(folded));
+    }
+}
+
 /// The analyzer for keyword fields: the whole value, lower-cased.
 pub fn keyword() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build()
@@ -155,12 +173,8 @@ impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
                     RECENT.with_borrow_mut(|recent| recent.push(id, folded, stem));
                 }
             });
-        } else if token.text.is_ascii() {
-            // Lower-casing is all folding does to ASCII, and cheaper than a cache lookup.
-            self.scratch.push_str(&token.text);
-            self.scratch.make_ascii_lowercase();
         } else {
-            with_folded(&token.text, |folded| self.scratch.push_str(folded));
+            fold(&token.text, self.scratch);
         }
         std::mem::swap(&mut token.text, self.scratch);
         true

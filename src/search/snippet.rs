@@ -73,11 +73,15 @@ struct Mark {
 /// Makes snippets for the hits of one query.
 pub struct SnippetMaker {
     highlight: Highlight,
-    /// Lower-cases and folds; stems are computed per word, and only when needed.
+    /// Splits a body into words; each word kept is folded, and stemmed, on its own.
     words: TextAnalyzer,
     stemmer: Option<WordStemmer>,
-    /// The first characters of every stemmed term to mark (see [`could_stem_to`]).
+    /// The first characters of every term, phrase word, prefix and exact word to mark (see
+    /// [`could_stem_to`]).
     heads: Vec<String>,
+    /// Any word may be marked (a typo-tolerant word may differ from the body's word in its
+    /// first character); otherwise only words starting with one of the `heads` are kept.
+    every_word: bool,
     toks: Toks,
 }
 
@@ -90,6 +94,18 @@ const STEM_KEEPS_CHARS: usize = 1;
 fn head(word: &str) -> &str {
     let end = word.char_indices().nth(STEM_KEEPS_CHARS).map_or(word.len(), |(i, _)| i);
     &word[..end]
+}
+
+/// True when a word as written may fold to one that starts with one of the heads: its first
+/// character lower-cased is a head, or it is not ASCII (folding decides).
+fn may_start_with(word: &str, heads: &[String]) -> bool {
+    match word.as_bytes().first() {
+        Some(b) if b.is_ascii() => {
+            let lower = b.to_ascii_lowercase();
+            heads.iter().any(|h| h.as_bytes().first() == Some(&lower))
+        }
+        _ => true,
+    }
 }
 
 /// True when the folded word may stem to a term with this head.
@@ -105,15 +121,19 @@ impl SnippetMaker {
             .terms
             .iter()
             .chain(highlight.phrases.iter().flat_map(|(words, _)| words))
+            .chain(&highlight.prefixes)
+            .chain(&highlight.exact)
             .map(|t| head(t).to_string())
             .collect();
+        let every_word = !highlight.fuzzy.is_empty() || heads.iter().any(String::is_empty);
         heads.sort();
         heads.dedup();
         SnippetMaker {
             highlight: highlight.clone(),
-            words: analyzer::news_unstemmed(),
+            words: analyzer::news_words(),
             stemmer: stemmed.then(WordStemmer::default),
             heads,
+            every_word,
             toks: Toks::default(),
         }
     }
@@ -125,22 +145,29 @@ impl SnippetMaker {
         render(body, &windows, &marks)
     }
 
-    /// The body's words as the index analysed them. Stemming is the costly part, and only
-    /// words that could stem to a marked term are stemmed; the others get an empty stem,
-    /// which matches no term.
+    /// The body's words that could be marked, as the index analysed them, with their
+    /// positions. A word that starts with none of the heads matches no term, phrase word,
+    /// prefix or exact word, and is skipped unread (most of a body's words, and folding them
+    /// was most of a snippet's time); leaving it out changes no phrase match either, since
+    /// phrase words are matched by position. Stemming is costlier still: of the words kept,
+    /// only those that could stem to a marked term are stemmed; the others get an empty
+    /// stem, which matches no term.
     fn tokens(&mut self, body: &str) {
         let toks = &mut self.toks;
         toks.text.clear();
         toks.list.clear();
         let mut stream = self.words.token_stream(body);
         while let Some(t) = stream.next() {
+            if !self.every_word && !may_start_with(&t.text, &self.heads) {
+                continue;
+            }
             let start = toks.text.len();
-            toks.text.push_str(&t.text);
+            analyzer::fold(&t.text, &mut toks.text);
             let folded = start..toks.text.len();
             let stem = match &mut self.stemmer {
                 None => folded.clone(),
-                Some(stemmer) if self.heads.iter().any(|h| could_stem_to(&t.text, h)) => {
-                    match stemmer.changed_stem(&t.text) {
+                Some(stemmer) if self.heads.iter().any(|h| could_stem_to(&toks.text[folded.clone()], h)) => {
+                    match stemmer.changed_stem(&toks.text[folded.clone()]) {
                         Some(stem) => {
                             let from = toks.text.len();
                             toks.text.push_str(stem);
@@ -464,6 +491,23 @@ mod tests {
             let stem = stemmer.stem(word).to_string();
             assert!(could_stem_to(word, head(&stem)), "{word} → {stem}");
         }
+    }
+
+    #[test]
+    fn only_words_that_may_match_are_read_and_they_are_read_as_the_index_reads_them() {
+        // Capitals, diacritics (a word starting with `É` folds to one starting with `e`) and
+        // a phrase whose words stand apart by a skipped word.
+        let h = Highlight {
+            exact: vec!["emile".into()],
+            prefixes: vec!["cafe".into()],
+            phrases: vec![(vec!["prime".into(), "minist".into()], 1)],
+            ..spec(&["drill"], &[])
+        };
+        let mut m = SnippetMaker::new(&h, true);
+        let s = m.snippet("Émile's Café-owner told the Prime deputy Minister: DRILLING, Drills; Émilie drew.");
+        assert_eq!(marked(&s), ["Émile", "Café", "Prime deputy Minister", "DRILLING", "Drills"]);
+        let mut m = SnippetMaker::new(&spec(&[], &[(&["prime", "minist"], 0)]), true);
+        assert!(m.snippet("The Prime deputy Minister spoke.").highlights.is_empty());
     }
 
     #[test]
