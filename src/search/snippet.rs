@@ -9,7 +9,10 @@
 //! fragments, in text order, joined by ` … `; each further fragment is the stretch that shows
 //! the most clauses not shown yet.
 
+use std::collections::HashMap;
 use std::ops::Range;
+
+use foldhash::fast::FixedState;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -82,6 +85,10 @@ pub struct SnippetMaker {
     /// Any word may be marked (a typo-tolerant word may differ from the body's word in its
     /// first character); otherwise only words starting with one of the `heads` are kept.
     every_word: bool,
+    /// The stems worked out so far, by folded word (`None`: the word is its own stem). The
+    /// hits of a query repeat their words, and a search process stops before the thread's
+    /// word cache is set up (see [`analyzer`]), so each stem would be worked out afresh.
+    stems: HashMap<String, Option<String>, FixedState>,
     toks: Toks,
 }
 
@@ -134,6 +141,7 @@ impl SnippetMaker {
             stemmer: stemmed.then(WordStemmer::default),
             heads,
             every_word,
+            stems: HashMap::default(),
             toks: Toks::default(),
         }
     }
@@ -167,7 +175,15 @@ impl SnippetMaker {
             let stem = match &mut self.stemmer {
                 None => folded.clone(),
                 Some(stemmer) if self.heads.iter().any(|h| could_stem_to(&toks.text[folded.clone()], h)) => {
-                    match stemmer.changed_stem(&toks.text[folded.clone()]) {
+                    let word = &toks.text[folded.clone()];
+                    let known = match self.stems.get(word) {
+                        Some(known) => known,
+                        None => {
+                            let stem = stemmer.changed_stem(word).map(str::to_string);
+                            self.stems.entry(word.to_string()).or_insert(stem)
+                        }
+                    };
+                    match known {
                         Some(stem) => {
                             let from = toks.text.len();
                             toks.text.push_str(stem);
@@ -299,17 +315,20 @@ fn best_window(
 ) -> Option<Range<usize>> {
     let overlaps = |r: &Range<usize>| taken.iter().any(|t| r.start < t.end && t.start < r.end);
     let mut best: Option<((usize, usize, usize), Range<usize>)> = None;
+    let mut clauses: Vec<usize> = Vec::new();
     for i in 0..marks.len() {
         if taken.iter().any(|t| marks[i].span.start < t.end && t.start < marks[i].span.end) {
             continue;
         }
         let end = marks[i].span.start + width;
-        let inside: Vec<&Mark> = marks[i..].iter().take_while(|m| m.span.end <= end).collect();
-        let mut clauses: Vec<usize> = inside.iter().map(|m| m.clause).collect();
+        let inside = &marks[i..];
+        let inside = &inside[..inside.iter().take_while(|m| m.span.end <= end).count()];
+        clauses.clear();
+        clauses.extend(inside.iter().map(|m| m.clause));
         clauses.sort_unstable();
         clauses.dedup();
         let new = clauses.iter().filter(|c| !shown.contains(c)).count();
-        let window = window_around(body, &inside, width);
+        let window = window_around(body, inside, width);
         if overlaps(&window) {
             continue;
         }
@@ -323,7 +342,7 @@ fn best_window(
 
 /// A window of about `width` bytes around marks that fit in it, starting at a sentence start
 /// close before them when there is one.
-fn window_around(body: &str, inside: &[&Mark], width: usize) -> Range<usize> {
+fn window_around(body: &str, inside: &[Mark], width: usize) -> Range<usize> {
     let (Some(first), Some(last)) = (inside.first(), inside.last()) else { return 0..snap_end(body, width) };
     let first = first.span.start;
     let last_end = last.span.end;
@@ -337,14 +356,18 @@ fn window_around(body: &str, inside: &[&Mark], width: usize) -> Range<usize> {
     start..end
 }
 
-/// The start of the sentence holding `at`, if it begins within `max_back` bytes.
+/// The start of the sentence holding `at`, if it begins within `max_back` bytes: just after
+/// the last `.`, `!`, `?` or line break before `at`, or the body's start. (A body with many
+/// marks looks back from each, hence `memchr`'s vectorised search.)
 fn sentence_start_before(body: &str, at: usize, max_back: usize) -> Option<usize> {
     let from = at.saturating_sub(max_back);
-    let from = (from..=at).find(|&i| body.is_char_boundary(i))?;
-    let head = &body[from..at];
-    let cut = head.rfind(['.', '!', '?', '\n']).map(|i| from + i + 1);
+    let head = &body.as_bytes()[from..at];
+    let cut = match (memchr::memrchr3(b'.', b'!', b'?', head), memchr::memrchr(b'\n', head)) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
     match cut {
-        Some(i) => Some(i),
+        Some(i) => Some(from + i + 1),
         None if from == 0 => Some(0),
         None => None,
     }
@@ -464,6 +487,20 @@ mod tests {
         assert!(s.text.starts_with('…') && s.text.ends_with('…'), "{}", s.text);
         assert_eq!(marked(&s), ["Leopard", "tanks"]);
         assert!(s.text.len() <= SNIPPET_BYTES + 8);
+    }
+
+    #[test]
+    fn a_window_starts_at_the_sentence_holding_its_first_match() {
+        let filler = "Filler words here. ".repeat(40);
+        let mut m = SnippetMaker::new(&spec(&["leopard"], &[]), true);
+        let no_stop = format!("{}so", "and ".repeat(70));
+        for (lead, starts) in
+            [("Why now? Croatia", "…Croatia"), ("Breaking\nCroatia", "…Croatia"), (&no_stop, "…and and")]
+        {
+            let s = m.snippet(&format!("{filler}{lead} sends Leopard tanks, it said. {filler}"));
+            assert!(s.text.starts_with(starts), "{lead:?}: {}", s.text);
+            assert_eq!(marked(&s), ["Leopard"]);
+        }
     }
 
     #[test]
