@@ -199,6 +199,61 @@ fn words_under_a_broad_filter_get_the_hits_of_scoring_every_match() {
     assert_eq!((narrow["total"].as_u64(), narrow["total_exact"].as_bool()), (Some(1_200), Some(true)));
 }
 
+/// A phrase alone with more matches than are counted exactly is ranked without reading the
+/// positions of every candidate (`search::phrase`); the hits must be exactly those of the
+/// exhaustive way `--facets` takes, ties included, in one segment and in several with
+/// replaced (deleted) entries.
+#[test]
+fn a_phrase_with_many_matches_gets_the_hits_of_scoring_every_match() {
+    let t = TestDir::new();
+    let record = |i: usize, extra: &str| -> String {
+        // Two thirds say the phrase; a few of the last quarter say it often or in the title
+        // (the best hits come after the first 10,000 matches); the other third holds both
+        // words apart (candidates that are not matches).
+        let late = i >= 18_000;
+        let body = match i % 3 {
+            0 if late && i % 7 == 0 => {
+                format!("Rates rise again: rate rise number {i}. The rate rise was sharp. Rate rise.")
+            }
+            0 => format!("Rates rise again: rate rise number {i}."),
+            1 => format!("The rise of the rate, number {i}."),
+            _ => format!("A rate rise again {i}{}.", " and more".repeat(i % 5)),
+        };
+        let title = if late && i % 11 == 0 { format!("Rate rise {i}") } else { format!("Report {i}") };
+        format!("{{\"title\": \"{title}\", \"body\": \"{body}{extra}\", \"url\": \"https://example.org/r/{i}\"}}\n")
+    };
+    t.write("reports.ndjson", (0..24_000).map(|i| record(i, "")).collect::<String>());
+    assert!(t.build().status.success());
+    let compare = |t: &TestDir| {
+        let phrases: [&[&str]; 5] = [
+            &["\"rate rise\""],
+            &["\"rate rise\"", "--offset", "25", "--limit", "30"],
+            &["\"rate rise again\"", "--limit", "40"],
+            &["\"rise again\"", "--limit", "100"],
+            &["title:\"rate rise\""],
+        ];
+        for args in phrases {
+            let (_, pruned) = t.search_json(args);
+            let (_, every) = t.search_json(&[args, &["--facets"]].concat());
+            let expected = every["total"].as_u64().unwrap();
+            let total = (pruned["total"].as_u64(), pruned["total_exact"].as_bool());
+            if expected > 10_000 {
+                assert_eq!(total, (Some(10_000), Some(false)), "{args:?}");
+            } else {
+                assert_eq!(total, (Some(expected), Some(true)), "{args:?}");
+            }
+            assert!(!pruned["hits"].as_array().unwrap().is_empty(), "{args:?}");
+            assert_eq!(pruned["hits"], every["hits"], "{args:?}");
+        }
+    };
+    compare(&t);
+    // A second run replaces 600 entries (their first forms stay in the first segment,
+    // deleted) and adds a segment.
+    t.write("again.ndjson", (0..24_000).step_by(40).map(|i| record(i, " Rate rise, rate rise.")).collect::<String>());
+    assert!(t.build().status.success());
+    compare(&t);
+}
+
 #[test]
 fn entries_replaced_in_the_index_do_not_count_towards_the_lower_bound() {
     let t = TestDir::new();

@@ -21,6 +21,7 @@ use crate::index::schema::{instant_to_tantivy, Fields};
 use crate::query::dates::DateRangeQuery;
 use crate::query::exact::holds_word;
 use crate::query::syntax::{KeywordField, Node, Occur, QueryError, TextScope};
+use crate::query::PhraseField;
 
 /// The weight of a title match, added to the body's score. Title and body are separate BM25
 /// fields, and a headline is short, so its matches already score high: half weight ranked
@@ -186,6 +187,20 @@ impl<'a> Builder<'a> {
             return None;
         }
         Some(self.per_field(scope, |f| self.stemmed_in(f, tokens, slop)))
+    }
+
+    /// The terms of a phrase of two words or more in each field it is searched in, as
+    /// [`Builder::terms_query`] puts them in its phrase queries (see `Compiled::phrase`).
+    pub(crate) fn phrase_fields(&mut self, scope: TextScope, text: &str) -> Option<Vec<PhraseField>> {
+        let tokens = Self::analyze(&mut self.news, text);
+        if tokens.len() < 2 {
+            return None;
+        }
+        let fields = self.text_fields(scope).into_iter().map(|(field, boost)| PhraseField {
+            terms: tokens.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect(),
+            boost,
+        });
+        Some(fields.collect())
     }
 
     /// The term or phrase query for analysed tokens in one field.

@@ -39,6 +39,20 @@ pub struct Compiled {
     /// hits can be found by pruning the words alone and checking the rest per candidate (see
     /// `search::filtered`). Neither the filter nor the exclusion scores anything.
     pub filtered: Option<Filtered>,
+    /// For a phrase alone (no filter, no slop): its terms in each field it is searched in,
+    /// so that its best hits can be found without reading the positions of every candidate
+    /// once the count has passed its limit (see `search::phrase`).
+    pub phrase: Option<Vec<PhraseField>>,
+}
+
+/// A phrase's terms in one field, with their positions in the phrase, and the weight of the
+/// field's score (what `build` makes a `PhraseQuery` of).
+#[derive(Debug, Clone)]
+pub struct PhraseField {
+    /// (position, term) of each word.
+    pub terms: Vec<(usize, tantivy::Term)>,
+    /// What the field's score is multiplied by.
+    pub boost: f32,
 }
 
 /// The parts of a query of words under a filter or with words excluded (see
@@ -114,6 +128,10 @@ pub fn compile(
         return Err(QueryError::no_words(text));
     }
     let scored = main.is_some();
+    let phrase = match &node {
+        Some(Node::Phrase { scope, text, slop: 0 }) if !has_filters => builder.phrase_fields(*scope, text),
+        _ => None,
+    };
     let mut filter_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let dates = (!filters.range.is_unbounded()).then(|| builder.date_range(&filters.range));
     if dates.is_some() {
@@ -166,7 +184,7 @@ pub fn compile(
         Box::new(BooleanQuery::new(clauses))
     };
     let sure_terms = if prunable { builder.word_terms } else { Vec::new() };
-    Ok(Compiled { query, highlight: builder.highlight, scored, node, prunable, sure_terms, filtered })
+    Ok(Compiled { query, highlight: builder.highlight, scored, node, prunable, sure_terms, filtered, phrase })
 }
 
 /// One word or words joined by OR with words excluded (`oil -opec`, `(iraq OR iran) -war`):

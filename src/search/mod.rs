@@ -11,6 +11,7 @@ pub mod explain;
 pub mod export;
 pub mod facets;
 pub mod filtered;
+pub mod phrase;
 pub mod show;
 pub mod snippet;
 pub mod stats;
@@ -165,8 +166,24 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
         }
         _ => None,
     };
-    match (sort, pruned_under_filter) {
-        (_, Some(parts)) => {
+    // The count a page needs (see `count`).
+    let counter = CappedCount::for_page(request.offset, request.limit);
+    // A phrase alone that may match more entries than are counted exactly: past the count's
+    // limit, only candidates that could enter the top have their positions read (see
+    // `phrase`).
+    let pruned_phrase = match (&compiled.phrase, sort, request.facets) {
+        (Some(fields), Sort::Relevance, false) => {
+            (phrase::candidates_at_most(&searcher, fields).map_err(damaged)? > counter.limit as u64).then_some(fields)
+        }
+        _ => None,
+    };
+    match (sort, pruned_under_filter, pruned_phrase) {
+        (_, _, Some(fields)) => {
+            (top, total) =
+                phrase::top(&searcher, fields, request.offset, request.limit.max(1), counter).map_err(damaged)?;
+            facets = None;
+        }
+        (_, Some(parts), None) => {
             let unscored = |q: &Option<Box<dyn tantivy::query::Query>>| {
                 q.as_ref().map(|q| q.weight(EnableScoring::disabled_from_searcher(&searcher))).transpose()
             };
@@ -177,11 +194,10 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
                 exclude: unscored(&parts.exclude).map_err(damaged)?,
             };
             top = searcher.search(parts.words.as_ref(), &collector).map_err(damaged)?;
-            let counter = CappedCount::for_page(request.offset, request.limit);
             total = searcher.search(compiled.query.as_ref(), &counter).map_err(damaged)?;
             facets = None;
         }
-        (Sort::Relevance, None) if request.facets || !compiled.prunable => {
+        (Sort::Relevance, None, None) if request.facets || !compiled.prunable => {
             let collector = (
                 TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score(),
                 Count,
@@ -192,12 +208,11 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             total = Total::exact(count);
             facets = counted;
         }
-        (Sort::Relevance, None) => {
+        (Sort::Relevance, None, None) => {
             // Alone, the top-hits collector skips blocks that cannot make the top (block-max
             // WAND); the count then stops at its limit, or past the last hit asked for.
             let collector = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
             top = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
-            let counter = CappedCount::for_page(request.offset, request.limit);
             total = if count::at_least(&searcher, &compiled.sure_terms).map_err(damaged)? > counter.limit {
                 Total { count: counter.limit, exact: false }
             } else {
@@ -205,7 +220,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             };
             facets = None;
         }
-        (Sort::Newest | Sort::Oldest, None) => {
+        (Sort::Newest | Sort::Oldest, None, None) => {
             let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
             let collector = (by_date(order), Count, facet_collector);
             let (docs, count, counted) = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;

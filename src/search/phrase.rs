@@ -1,0 +1,256 @@
+//! The best hits of a phrase with more matches than are counted exactly, without reading the
+//! positions of every candidate.
+//!
+//! Tantivy's phrase scorer reads the positions of every entry holding all the words of a
+//! phrase to tell whether they stand in a row, and a phrase has no block-max scores to skip
+//! by. At a million entries `"interest rates"` has over 100,000 candidates, all read to
+//! rank ten. [`top`] lets Tantivy's phrase scorers go from match to match and counts every
+//! match until the count passes its limit ([`CappedCount::for_page`]); from then on it walks
+//! the candidates itself (the words' postings, without positions) and asks the phrase
+//! scorers only about a candidate whose best possible score could enter the top. A phrase
+//! occurs in a field at most as often as its rarest word does there, and BM25 grows with
+//! that count, so the phrase's BM25 weight at the rarest word's frequency and the field's
+//! length bounds the score. Every hit keeps the score the whole phrase query gives it, and
+//! the order is the one `TopDocs` gives: score, then document.
+
+use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::collector::TopNComputer;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query, Scorer, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED};
+
+use super::{CappedCount, Total};
+use crate::query::PhraseField;
+
+/// Bounds are computed in floating point like the scores they bound; a candidate is asked
+/// about unless its bound falls short of the top by more than this share.
+const BOUND_SLACK: Score = 1e-4;
+
+/// At most how many entries hold every word of the phrase in one of its fields (the sum, over
+/// segments, of the largest of the fields' rarest-word frequencies): when this does not pass
+/// the count's limit, every candidate is counted anyway and [`top`] cannot save anything.
+pub fn candidates_at_most(searcher: &Searcher, fields: &[PhraseField]) -> tantivy::Result<u64> {
+    let mut sum = 0;
+    for reader in searcher.segment_readers() {
+        let mut most = 0;
+        for field in fields {
+            let Some((_, first)) = field.terms.first() else { continue };
+            let inverted = reader.inverted_index(first.field())?;
+            let mut rarest = u64::MAX;
+            for (_, term) in &field.terms {
+                rarest = rarest.min(u64::from(inverted.doc_freq(term)?));
+            }
+            most = most.max(rarest);
+        }
+        sum += most;
+    }
+    Ok(sum)
+}
+
+/// The page of best hits of the phrase after `offset`, and its total, exact up to the limit
+/// of `counter`.
+pub fn top(
+    searcher: &Searcher,
+    fields: &[PhraseField],
+    offset: usize,
+    limit: usize,
+    counter: CappedCount,
+) -> tantivy::Result<(Vec<(Score, DocAddress)>, Total)> {
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let mut plans = Vec::with_capacity(fields.len());
+    for field in fields {
+        let terms: Vec<_> = field.terms.iter().map(|(_, t)| t.clone()).collect();
+        let bound = Bm25Weight::for_terms(searcher, &terms)?.boost_by(field.boost);
+        let weight = PhraseQuery::new_with_offset_and_slop(field.terms.clone(), 0).weight(scoring)?;
+        plans.push((field, bound, weight));
+    }
+    let wanted = offset.saturating_add(limit);
+    let mut hits = Vec::new();
+    let (mut counted, mut exact) = (0, true);
+    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+        let segment = ordinal as u32;
+        let mut parts = Vec::with_capacity(plans.len());
+        for (field, bound, weight) in &plans {
+            if let Some(part) = FieldPart::open(reader, field, bound, weight.as_ref())? {
+                parts.push(part);
+            }
+        }
+        let found = segment_top(reader, &mut parts, wanted, counter.limit);
+        hits.extend(found.hits.into_iter().map(|(score, doc)| (score, DocAddress::new(segment, doc))));
+        counted += found.count;
+        exact &= found.exact;
+    }
+    let mut best = TopNComputer::new_with_comparator(wanted.min(hits.len()), NaturalComparator);
+    for (score, address) in hits {
+        best.push(score, address);
+    }
+    let page = best.into_sorted_vec().into_iter().skip(offset).map(|hit| (hit.sort_key, hit.doc)).collect();
+    let total = if exact && counted <= counter.limit {
+        Total::exact(counted)
+    } else {
+        Total { count: counter.limit, exact: false }
+    };
+    Ok((page, total))
+}
+
+/// The phrase in one field of one segment.
+struct FieldPart {
+    /// The words' postings (documents and frequencies), rarest first.
+    words: Vec<SegmentPostings>,
+    /// The candidate looked at: an entry holding every word, or [`TERMINATED`] (set once
+    /// every match is no longer counted).
+    next: DocId,
+    norms: FieldNormReader,
+    /// The phrase's BM25 weight in this field, boosted as the field is.
+    bound: Bm25Weight,
+    /// Tantivy's scorer of the phrase in this field.
+    phrase: Box<dyn Scorer>,
+    /// Where `phrase` stands: on a match (`Ok`), or past a candidate that was not one, below
+    /// the first document it may match next (`Err`).
+    at: Result<DocId, DocId>,
+}
+
+impl FieldPart {
+    /// `None` when a word is not in the segment's field.
+    fn open(
+        reader: &SegmentReader,
+        field: &PhraseField,
+        bound: &Bm25Weight,
+        weight: &dyn Weight,
+    ) -> tantivy::Result<Option<FieldPart>> {
+        let Some((_, first)) = field.terms.first() else { return Ok(None) };
+        let inverted = reader.inverted_index(first.field())?;
+        let mut words = Vec::with_capacity(field.terms.len());
+        for (_, term) in &field.terms {
+            match inverted.read_postings(term, IndexRecordOption::WithFreqs)? {
+                Some(postings) => words.push(postings),
+                None => return Ok(None),
+            }
+        }
+        words.sort_by_key(SegmentPostings::doc_freq);
+        let phrase = weight.scorer(reader, field.boost)?;
+        let at = Ok(phrase.doc());
+        let norms = reader.get_fieldnorms_reader(first.field())?;
+        Ok(Some(FieldPart { words, next: 0, norms, bound: bound.clone(), phrase, at }))
+    }
+
+    /// The match the phrase scorer stands on, while it is only moved from match to match.
+    fn phrase_doc(&self) -> DocId {
+        self.phrase.doc()
+    }
+
+    /// The first entry from `target` on that holds every word.
+    fn holding_all(&mut self, target: DocId) -> DocId {
+        let mut doc = target;
+        'again: loop {
+            for postings in &mut self.words {
+                let at = if postings.doc() < doc { postings.seek(doc) } else { postings.doc() };
+                if at == TERMINATED {
+                    return TERMINATED;
+                }
+                if at > doc {
+                    doc = at;
+                    continue 'again;
+                }
+            }
+            return doc;
+        }
+    }
+
+    /// The most the phrase can score at the current candidate.
+    fn best_possible(&self) -> Score {
+        let rarest = self.words.iter().map(|p| p.term_freq()).min().unwrap_or(0);
+        self.bound.score(self.norms.fieldnorm_id(self.next), rarest)
+    }
+
+    /// The phrase's score at the current candidate, if the words stand in a row there.
+    fn score_here(&mut self) -> Option<Score> {
+        let doc = self.next;
+        match self.at {
+            Ok(at) if at == doc => return Some(self.phrase.score()),
+            Ok(at) | Err(at) if at > doc => return None,
+            _ => {}
+        }
+        match self.phrase.seek_danger(doc) {
+            SeekDangerResult::Found => {
+                self.at = Ok(doc);
+                Some(self.phrase.score())
+            }
+            SeekDangerResult::SeekLowerBound(next) => {
+                self.at = Err(next);
+                None
+            }
+        }
+    }
+}
+
+/// What one segment gave.
+struct SegmentTop {
+    hits: Vec<(Score, DocId)>,
+    /// Matches counted (only the first `limit + 1` are all counted).
+    count: usize,
+    /// False when the count went past its limit and stopped being exhaustive.
+    exact: bool,
+}
+
+/// The best `wanted` hits of a segment, counting every match until `limit` is passed.
+fn segment_top(reader: &SegmentReader, parts: &mut [FieldPart], wanted: usize, limit: usize) -> SegmentTop {
+    let alive = reader.alive_bitset();
+    let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
+    let mut top = TopNComputer::new_with_comparator(wanted.min(reader.max_doc() as usize), NaturalComparator);
+    let mut count = 0;
+    // Every match counts: the phrase scorers go from match to match themselves.
+    let last = loop {
+        let doc = parts.iter().map(FieldPart::phrase_doc).min().unwrap_or(TERMINATED);
+        if doc == TERMINATED {
+            let hits = top.into_vec().into_iter().map(|hit| (hit.sort_key, hit.doc)).collect();
+            return SegmentTop { hits, count, exact: true };
+        }
+        let mut score = 0.0;
+        for part in parts.iter_mut().filter(|p| p.phrase_doc() == doc) {
+            score += part.phrase.score();
+            part.at = Ok(part.phrase.advance());
+        }
+        if is_alive(doc) {
+            count += 1;
+            top.push(score, doc);
+            if count > limit {
+                break doc;
+            }
+        }
+    };
+    // Past the limit: only candidates whose best possible score reaches the top are asked.
+    for part in parts.iter_mut() {
+        part.next = part.holding_all(last + 1);
+    }
+    loop {
+        let doc = parts.iter().map(|p| p.next).min().unwrap_or(TERMINATED);
+        if doc == TERMINATED {
+            break;
+        }
+        let here = |p: &FieldPart| p.next == doc;
+        let worth_it = top.threshold.is_none_or(|least| {
+            let best: Score = parts.iter().filter(|p| here(p)).map(FieldPart::best_possible).sum();
+            best * (1.0 + BOUND_SLACK) >= least
+        });
+        if worth_it && is_alive(doc) {
+            let mut score: Option<Score> = None;
+            for part in parts.iter_mut().filter(|p| here(p)) {
+                if let Some(s) = part.score_here() {
+                    score = Some(score.unwrap_or(0.0) + s);
+                }
+            }
+            if let Some(score) = score {
+                count += 1;
+                top.push(score, doc);
+            }
+        }
+        for part in parts.iter_mut().filter(|p| here(p)) {
+            part.next = part.holding_all(doc + 1);
+        }
+    }
+    let hits = top.into_vec().into_iter().map(|hit| (hit.sort_key, hit.doc)).collect();
+    SegmentTop { hits, count, exact: false }
+}
