@@ -10,13 +10,16 @@
 //! scorers only about a candidate whose best possible score could enter the top. A phrase
 //! occurs in a field at most as often as its rarest word does there, and BM25 grows with
 //! that count, so the phrase's BM25 weight at the rarest word's frequency and the field's
-//! length bounds the score. Every hit keeps the score the whole phrase query gives it, and
-//! the order is the one `TopDocs` gives: score, then document.
+//! length bounds the score; over a block of the rarest word's postings, the block's summary
+//! bounds it (the most BM25 gives any of its entries, as block-max WAND uses it), and a
+//! stretch whose blocks cannot reach the top is skipped whole. Every hit keeps the score the
+//! whole phrase query gives it, and the order is the one `TopDocs` gives: score, then
+//! document.
 
 use tantivy::collector::sort_key::NaturalComparator;
 use tantivy::collector::TopNComputer;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED};
@@ -99,6 +102,11 @@ pub fn top(
 struct FieldPart {
     /// The words' postings (documents and frequencies), rarest first.
     words: Vec<SegmentPostings>,
+    /// The rarest word's postings again, a block at a time: the most the phrase can score in
+    /// a block comes from the block's summary (as in block-max WAND), without reading it.
+    blocks: BlockSegmentPostings,
+    /// The last entry of the block of `blocks` that holds `next`, and that most.
+    block: Option<(DocId, Score)>,
     /// The candidate looked at: an entry holding every word, or [`TERMINATED`] (set once
     /// every match is no longer counted).
     next: DocId,
@@ -125,15 +133,19 @@ impl FieldPart {
         let mut words = Vec::with_capacity(field.terms.len());
         for (_, term) in &field.terms {
             match inverted.read_postings(term, IndexRecordOption::WithFreqs)? {
-                Some(postings) => words.push(postings),
+                Some(postings) => words.push((postings, term)),
                 None => return Ok(None),
             }
         }
-        words.sort_by_key(SegmentPostings::doc_freq);
+        words.sort_by_key(|(postings, _)| postings.doc_freq());
+        let Some(blocks) = inverted.read_block_postings(words[0].1, IndexRecordOption::WithFreqs)? else {
+            return Ok(None);
+        };
+        let words = words.into_iter().map(|(postings, _)| postings).collect();
         let phrase = weight.scorer(reader, field.boost)?;
         let at = Ok(phrase.doc());
         let norms = reader.get_fieldnorms_reader(first.field())?;
-        Ok(Some(FieldPart { words, next: 0, norms, bound: bound.clone(), phrase, at }))
+        Ok(Some(FieldPart { words, blocks, block: None, next: 0, norms, bound: bound.clone(), phrase, at }))
     }
 
     /// The match the phrase scorer stands on, while it is only moved from match to match.
@@ -156,6 +168,21 @@ impl FieldPart {
                 }
             }
             return doc;
+        }
+    }
+
+    /// The last entry of the rarest word's block that holds the current candidate, and the
+    /// most the phrase can score in that block.
+    fn block_bound(&mut self) -> (DocId, Score) {
+        match self.block {
+            Some((last, best)) if self.next <= last => (last, best),
+            _ => {
+                self.blocks.seek(self.next);
+                let last = self.blocks.docs().last().copied().unwrap_or(TERMINATED);
+                let best = self.blocks.block_max_score(&self.norms, &self.bound);
+                self.block = Some((last, best));
+                (last, best)
+            }
         }
     }
 
@@ -229,6 +256,22 @@ fn segment_top(reader: &SegmentReader, parts: &mut [FieldPart], wanted: usize, l
         let doc = parts.iter().map(|p| p.next).min().unwrap_or(TERMINATED);
         if doc == TERMINATED {
             break;
+        }
+        if let Some(least) = top.threshold {
+            // The stretch up to the end of the first of the current blocks: skipped whole
+            // when the blocks' bounds add up to less than the top needs.
+            let mut end = TERMINATED;
+            for part in parts.iter_mut().filter(|p| p.next != TERMINATED) {
+                end = end.min(part.block_bound().0);
+            }
+            let inside = |p: &FieldPart| p.next <= end;
+            let best: Score = parts.iter_mut().filter(|p| inside(p)).map(|p| p.block_bound().1).sum();
+            if best * (1.0 + BOUND_SLACK) < least {
+                for part in parts.iter_mut().filter(|p| inside(p)) {
+                    part.next = part.holding_all(end + 1);
+                }
+                continue;
+            }
         }
         let here = |p: &FieldPart| p.next == doc;
         let worth_it = top.threshold.is_none_or(|least| {
