@@ -297,3 +297,100 @@ fn segment_top(reader: &SegmentReader, parts: &mut [FieldPart], wanted: usize, l
     let hits = top.into_vec().into_iter().map(|hit| (hit.sort_key, hit.doc)).collect();
     SegmentTop { hits, count, exact: false }
 }
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur};
+    use tantivy::schema::{Schema, INDEXED, TEXT};
+    use tantivy::{doc, Index, IndexWriter, Term};
+
+    use super::*;
+
+    /// A few words, so that phrases of them match often, in fields of many lengths.
+    const WORDS: [&str; 5] = ["oil", "price", "rise", "the", "talks"];
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        /// Up to `most` words, a third of them from [`WORDS`], the rest filler.
+        fn text(&mut self, most: u64) -> String {
+            let n = self.below(most + 1);
+            let word = |rng: &mut Rng| match rng.below(3) {
+                0 => WORDS[rng.below(WORDS.len() as u64) as usize].to_string(),
+                _ => format!("w{}", rng.below(50)),
+            };
+            (0..n).map(|_| word(self)).collect::<Vec<_>>().join(" ")
+        }
+    }
+
+    /// Whatever the count's limit, page and segments (with deleted entries), the pruned
+    /// phrase gives the hits and the total of Tantivy scoring every match of the same query
+    /// (title boosted, body, summed). It fails when a candidate's bound is taken 0.7 times
+    /// too low, or a block's 0.3 times.
+    #[test]
+    fn pruned_phrases_give_the_hits_of_scoring_every_match() {
+        let mut schema = Schema::builder();
+        let (title, body, id) = (
+            schema.add_text_field("title", TEXT),
+            schema.add_text_field("body", TEXT),
+            schema.add_u64_field("id", INDEXED),
+        );
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).expect("writer");
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for n in 0..12_000u64 {
+            // Long bodies, but short ones in stretches of a hundred (the best hits, when they
+            // hold a phrase): the blocks of postings between stretches can be skipped whole.
+            let length = if (n / 100) % 7 == 3 { 6 } else { 60 };
+            let (t, b) = (rng.text(4), rng.text(length));
+            writer.add_document(doc!(title => t, body => b, id => n)).expect("add");
+            if n % 3_000 == 2_999 {
+                writer.commit().expect("commit");
+            }
+        }
+        for n in (0..12_000u64).step_by(37) {
+            writer.delete_term(Term::from_field_u64(id, n));
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        assert!(searcher.segment_readers().len() > 1);
+
+        for words in [
+            &["oil", "price"][..],
+            &["price", "oil"],
+            &["the", "the"],
+            &["oil", "price", "rise"],
+            &["talks", "the", "oil"],
+        ] {
+            let terms =
+                |field| words.iter().enumerate().map(|(p, w)| (p, Term::from_field_text(field, w))).collect::<Vec<_>>();
+            let fields =
+                [PhraseField { terms: terms(title), boost: 0.5 }, PhraseField { terms: terms(body), boost: 1.0 }];
+            let every = BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(PhraseQuery::new_with_offset_and_slop(terms(title), 0)), 0.5)),
+                ),
+                (Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms(body), 0))),
+            ]);
+            for (offset, limit, cap) in [(0, 10, 20), (0, 10, 200), (5, 20, 40), (0, 3, 10_000), (30, 10, 50)] {
+                let expected = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
+                let (hits, count) = searcher.search(&every, &(expected, Count)).expect("search");
+                let (page, total) = top(&searcher, &fields, offset, limit, CappedCount { limit: cap }).expect("top");
+                let case = format!("{words:?} offset {offset} limit {limit} cap {cap}: {count} matches");
+                assert_eq!(page, hits, "{case}");
+                let wanted = if count > cap { Total { count: cap, exact: false } } else { Total::exact(count) };
+                assert_eq!(total, wanted, "{case}");
+            }
+        }
+    }
+}
