@@ -25,6 +25,7 @@
 //! the text (`the`, `said`) is left out, since the stemmed field already answers for it (see
 //! [`exact_forms`]). That keeps the exact fields a fraction of the size of a full copy.
 
+use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use tantivy::tokenizer::{
@@ -84,21 +85,24 @@ pub fn keyword() -> TextAnalyzer {
 }
 
 /// Stems single, already folded words the way Tantivy's English stemmer does, through the
-/// thread's [`WordForms`] cache.
+/// thread's [`WordForms`] cache, and remembers the stems it gave: a query's stemmer (for its
+/// snippets, its exact words, "did you mean") meets the same words again and again, and a
+/// search process stops before the thread's cache is set up ([`CACHE_AFTER_WORDS`]), so
+/// each stem would be worked out afresh (`the` in every one of ten bodies).
 #[derive(Clone, Default)]
 pub struct WordStemmer {
-    stem: String,
+    /// Stem by word (`None`: the word is its own stem).
+    known: HashMap<String, Option<String>, foldhash::fast::FixedState>,
 }
 
 impl WordStemmer {
     /// The stem of a lower-cased, folded word, when it differs from the word.
     pub fn changed_stem(&mut self, word: &str) -> Option<&str> {
-        self.stem.clear();
-        let changed = with_forms(word, |_, stem| {
-            self.stem.push_str(stem);
-            stem != word
-        });
-        changed.then_some(self.stem.as_str())
+        if !self.known.contains_key(word) {
+            let stem = with_forms(word, |_, stem| (stem != word).then(|| stem.to_string()));
+            self.known.insert(word.to_string(), stem);
+        }
+        self.known.get(word).and_then(Option::as_deref)
     }
 
     /// The stem of a lower-cased, folded word.

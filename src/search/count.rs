@@ -62,6 +62,15 @@ impl CappedCount {
     pub fn for_page(offset: usize, limit: usize) -> CappedCount {
         CappedCount { limit: EXACT_COUNT_LIMIT.max(offset.saturating_add(limit)) }
     }
+
+    /// The total of `counted` matches: exact, or the limit when they pass it.
+    pub fn total(&self, counted: usize) -> Total {
+        if counted > self.limit {
+            Total { count: self.limit, exact: false }
+        } else {
+            Total::exact(counted)
+        }
+    }
 }
 
 /// Per-segment part of [`CappedCount`] (only used through `collect_segment`).
@@ -94,8 +103,7 @@ impl Collector for CappedCount {
     }
 
     fn merge_fruits(&self, counts: Vec<usize>) -> tantivy::Result<Total> {
-        let sum: usize = counts.iter().sum();
-        Ok(if sum > self.limit { Total { count: self.limit, exact: false } } else { Total::exact(sum) })
+        Ok(self.total(counts.iter().sum()))
     }
 
     /// Walks the segment's matches until one more than the limit is seen (so that reaching

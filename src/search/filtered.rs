@@ -69,6 +69,16 @@ impl FilteredTopSegment {
     }
 }
 
+/// The page after `offset` of the best hits of all segments (each segment's best
+/// `offset + limit`), in the order `TopDocs` gives: score, then document.
+pub(super) fn page(hits: Vec<(Score, DocAddress)>, offset: usize, limit: usize) -> Vec<(Score, DocAddress)> {
+    let mut top = TopNComputer::new_with_comparator(offset.saturating_add(limit).min(hits.len()), NaturalComparator);
+    for (score, address) in hits {
+        top.push(score, address);
+    }
+    top.into_sorted_vec().into_iter().skip(offset).map(|hit| (hit.sort_key, hit.doc)).collect()
+}
+
 /// True when `docs` holds `doc`. Candidates come in document order, so `docs` only ever
 /// moves forward.
 fn holds(docs: &mut Box<dyn Scorer>, doc: DocId) -> bool {
@@ -110,12 +120,7 @@ impl Collector for FilteredTop {
     }
 
     fn merge_fruits(&self, fruits: Vec<Vec<(Score, DocAddress)>>) -> tantivy::Result<Self::Fruit> {
-        let found = fruits.iter().map(Vec::len).sum::<usize>();
-        let mut top = TopNComputer::new_with_comparator(self.wanted().min(found), NaturalComparator);
-        for (score, address) in fruits.into_iter().flatten() {
-            top.push(score, address);
-        }
-        Ok(top.into_sorted_vec().into_iter().skip(self.offset).map(|hit| (hit.sort_key, hit.doc)).collect())
+        Ok(page(fruits.into_iter().flatten().collect(), self.offset, self.limit))
     }
 
     fn collect_segment(

@@ -24,6 +24,7 @@ use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query, Scorer, Weig
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED};
 
+use super::filtered::page;
 use super::{CappedCount, Total};
 use crate::query::PhraseField;
 
@@ -71,7 +72,7 @@ pub fn top(
     }
     let wanted = offset.saturating_add(limit);
     let mut hits = Vec::new();
-    let (mut counted, mut exact) = (0, true);
+    let mut counted = 0;
     for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
         let segment = ordinal as u32;
         let mut parts = Vec::with_capacity(plans.len());
@@ -83,19 +84,9 @@ pub fn top(
         let found = segment_top(reader, &mut parts, wanted, counter.limit);
         hits.extend(found.hits.into_iter().map(|(score, doc)| (score, DocAddress::new(segment, doc))));
         counted += found.count;
-        exact &= found.exact;
     }
-    let mut best = TopNComputer::new_with_comparator(wanted.min(hits.len()), NaturalComparator);
-    for (score, address) in hits {
-        best.push(score, address);
-    }
-    let page = best.into_sorted_vec().into_iter().skip(offset).map(|hit| (hit.sort_key, hit.doc)).collect();
-    let total = if exact && counted <= counter.limit {
-        Total::exact(counted)
-    } else {
-        Total { count: counter.limit, exact: false }
-    };
-    Ok((page, total))
+    // A segment that stopped counting counted past the limit, so the sum says so too.
+    Ok((page(hits, offset, limit), counter.total(counted)))
 }
 
 /// The phrase in one field of one segment.
@@ -216,10 +207,8 @@ impl FieldPart {
 /// What one segment gave.
 struct SegmentTop {
     hits: Vec<(Score, DocId)>,
-    /// Matches counted (only the first `limit + 1` are all counted).
+    /// Matches counted: all of them, or more than the limit when it stopped counting.
     count: usize,
-    /// False when the count went past its limit and stopped being exhaustive.
-    exact: bool,
 }
 
 /// The best `wanted` hits of a segment, counting every match until `limit` is passed.
@@ -233,7 +222,7 @@ fn segment_top(reader: &SegmentReader, parts: &mut [FieldPart], wanted: usize, l
         let doc = parts.iter().map(FieldPart::phrase_doc).min().unwrap_or(TERMINATED);
         if doc == TERMINATED {
             let hits = top.into_vec().into_iter().map(|hit| (hit.sort_key, hit.doc)).collect();
-            return SegmentTop { hits, count, exact: true };
+            return SegmentTop { hits, count };
         }
         let mut score = 0.0;
         for part in parts.iter_mut().filter(|p| p.phrase_doc() == doc) {
@@ -295,7 +284,7 @@ fn segment_top(reader: &SegmentReader, parts: &mut [FieldPart], wanted: usize, l
         }
     }
     let hits = top.into_vec().into_iter().map(|hit| (hit.sort_key, hit.doc)).collect();
-    SegmentTop { hits, count, exact: false }
+    SegmentTop { hits, count }
 }
 
 #[cfg(test)]

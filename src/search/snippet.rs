@@ -9,10 +9,7 @@
 //! fragments, in text order, joined by ` … `; each further fragment is the stretch that shows
 //! the most clauses not shown yet.
 
-use std::collections::HashMap;
 use std::ops::Range;
-
-use foldhash::fast::FixedState;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -85,10 +82,6 @@ pub struct SnippetMaker {
     /// Any word may be marked (a typo-tolerant word may differ from the body's word in its
     /// first character); otherwise only words starting with one of the `heads` are kept.
     every_word: bool,
-    /// The stems worked out so far, by folded word (`None`: the word is its own stem). The
-    /// hits of a query repeat their words, and a search process stops before the thread's
-    /// word cache is set up (see [`analyzer`]), so each stem would be worked out afresh.
-    stems: HashMap<String, Option<String>, FixedState>,
     toks: Toks,
 }
 
@@ -141,7 +134,6 @@ impl SnippetMaker {
             stemmer: stemmed.then(WordStemmer::default),
             heads,
             every_word,
-            stems: HashMap::default(),
             toks: Toks::default(),
         }
     }
@@ -175,15 +167,7 @@ impl SnippetMaker {
             let stem = match &mut self.stemmer {
                 None => folded.clone(),
                 Some(stemmer) if self.heads.iter().any(|h| could_stem_to(&toks.text[folded.clone()], h)) => {
-                    let word = &toks.text[folded.clone()];
-                    let known = match self.stems.get(word) {
-                        Some(known) => known,
-                        None => {
-                            let stem = stemmer.changed_stem(word).map(str::to_string);
-                            self.stems.entry(word.to_string()).or_insert(stem)
-                        }
-                    };
-                    match known {
+                    match stemmer.changed_stem(&toks.text[folded.clone()]) {
                         Some(stem) => {
                             let from = toks.text.len();
                             toks.text.push_str(stem);
