@@ -19,6 +19,7 @@ use crate::date::DateRange;
 use crate::index::analyzer;
 use crate::index::schema::{instant_to_tantivy, Fields};
 use crate::query::dates::DateRangeQuery;
+use crate::query::either::EitherField;
 use crate::query::exact::holds_word;
 use crate::query::syntax::{KeywordField, Node, Occur, QueryError, TextScope};
 use crate::query::PhraseField;
@@ -105,6 +106,9 @@ pub(crate) struct Builder<'a> {
     /// Terms of one-word clauses, in each field the clause searches (see
     /// [`Compiled::sure_terms`](super::Compiled::sure_terms)).
     pub(crate) word_terms: Vec<Term>,
+    /// The node being built is a required clause of a conjunction of two or more: a word
+    /// there is an [`EitherField`], which the intersection seeks lazily.
+    in_conjunction: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -119,6 +123,7 @@ impl<'a> Builder<'a> {
             keyword: analyzer::keyword(),
             highlight: Highlight::default(),
             word_terms: Vec::new(),
+            in_conjunction: false,
         }
     }
 
@@ -225,6 +230,15 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Builds the query for a node that is one required clause among others (a word under a
+    /// filter): a word becomes an [`EitherField`] the intersection seeks lazily.
+    pub(crate) fn conjunction_clause(&mut self, node: &Node) -> Result<Option<Box<dyn Query>>, QueryError> {
+        self.in_conjunction = true;
+        let built = self.node(node, true);
+        self.in_conjunction = false;
+        built
+    }
+
     /// Builds the query for a node; `None` when the node constrains nothing (punctuation).
     pub(crate) fn node(&mut self, node: &Node, positive: bool) -> Result<Option<Box<dyn Query>>, QueryError> {
         Ok(match node {
@@ -234,6 +248,11 @@ impl<'a> Builder<'a> {
                 if let [(_, term)] = tokens.as_slice() {
                     let fields = self.text_fields(*scope);
                     self.word_terms.extend(fields.into_iter().map(|(f, _)| Term::from_field_text(f, term)));
+                    if self.in_conjunction && *scope == TextScope::Any {
+                        let title = Term::from_field_text(self.fields.title, term);
+                        let body = Term::from_field_text(self.fields.body, term);
+                        return Ok(Some(Box::new(EitherField::new(title, body, self.tuning.title_boost))));
+                    }
                 }
                 self.terms_query(*scope, &tokens, 0)
             }
@@ -336,9 +355,14 @@ impl<'a> Builder<'a> {
             Node::Date(range) => Some(self.date_filter(range)),
             Node::Bool(clauses) => {
                 let mut parts: Vec<(TOccur, Box<dyn Query>)> = Vec::with_capacity(clauses.len());
+                let conjunction = clauses.iter().filter(|(o, _)| *o == Occur::Must).count() >= 2;
+                let outer = self.in_conjunction;
                 for (occur, child) in clauses {
                     let child_positive = positive && *occur != Occur::MustNot;
-                    if let Some(q) = self.node(child, child_positive)? {
+                    self.in_conjunction = conjunction && *occur == Occur::Must;
+                    let built = self.node(child, child_positive);
+                    self.in_conjunction = outer;
+                    if let Some(q) = built? {
                         let o = match occur {
                             Occur::Must => TOccur::Must,
                             Occur::Should => TOccur::Should,

@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod dates;
+pub mod either;
 pub mod exact;
 pub mod explain;
 pub mod syntax;
@@ -175,6 +176,12 @@ pub fn compile(
             })
         }
         _ => None,
+    };
+    // A word under a filter is intersected with it (the filtered words above are Tantivy's
+    // union, which its block-max pruning needs).
+    let main = match &node {
+        Some(word @ Node::Word { .. }) if has_filters => builder.fresh().conjunction_clause(word)?,
+        _ => main,
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = main.into_iter().map(|q| (Occur::Must, q)).collect();
     clauses.extend(filter_clauses);
