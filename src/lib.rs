@@ -41,5 +41,7 @@ pub mod render;
 pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
+#[cfg(test)]
+mod testkit;
 
 pub use error::{Error, Result};

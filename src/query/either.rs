@@ -223,33 +223,21 @@ impl Scorer for EitherScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::schema::{Schema, INDEXED, TEXT};
-    use tantivy::{doc, DocAddress, Index, IndexWriter, Searcher};
+    use tantivy::{DocAddress, Searcher};
 
     use super::*;
+    use crate::testkit::{generated_index, Generated, Rng};
 
-    /// A small deterministic generator (xorshift).
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n
-        }
-
-        /// Up to `most` words drawn from `words`, common ones first.
-        fn text(&mut self, words: &[&str], most: u64) -> String {
-            let n = self.below(most + 1);
-            (0..n)
-                .map(|_| {
-                    let i = self.below(words.len() as u64).min(self.below(words.len() as u64));
-                    words[i as usize]
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        }
+    /// Up to `most` words drawn from `words`, the first ones more often.
+    fn text(rng: &mut Rng, words: &[&str], most: u64) -> String {
+        let n = rng.below(most + 1);
+        (0..n)
+            .map(|_| {
+                let i = rng.below(words.len() as u64).min(rng.below(words.len() as u64));
+                words[i as usize]
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     const COMMON: [&str; 8] = ["oil", "price", "the", "talk", "bank", "rate", "war", "fund"];
@@ -285,17 +273,8 @@ mod tests {
     /// field lacks a word in a segment, and where no field has it.
     #[test]
     fn a_word_in_either_field_matches_and_scores_as_tantivys_union() {
-        let mut schema = Schema::builder();
-        let (title, body, id) = (
-            schema.add_text_field("title", TEXT),
-            schema.add_text_field("body", TEXT),
-            schema.add_u64_field("id", INDEXED),
-        );
-        let index = Index::create_in_ram(schema.build());
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).expect("writer");
-        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
-        for n in 0..9_000u64 {
-            let (mut t, mut b) = (rng.text(&COMMON, 5), rng.text(&COMMON, 80));
+        let Generated { searcher, title, body } = generated_index(9_000, 41, 0x2545_f491_4f6c_dd1d, |rng, n| {
+            let (mut t, mut b) = (text(rng, &COMMON, 5), text(rng, &COMMON, 80));
             // `opec` is only ever in bodies, `summit` in titles; `kuwait` in both fields but
             // only in the first segment.
             if rng.below(9) == 0 {
@@ -311,17 +290,8 @@ mod tests {
                     b.push_str(" kuwait")
                 }
             }
-            writer.add_document(doc!(title => t, body => b, id => n)).expect("add");
-            if n % 3_000 == 2_999 {
-                writer.commit().expect("commit");
-            }
-        }
-        for n in (0..9_000u64).step_by(41) {
-            writer.delete_term(Term::from_field_u64(id, n));
-        }
-        writer.commit().expect("commit");
-        let searcher = index.reader().expect("reader").searcher();
-        assert!(searcher.segment_readers().len() >= 3);
+            (t, b)
+        });
 
         let either = |word: &str| -> Box<dyn Query> {
             let (t, b) = (Term::from_field_text(title, word), Term::from_field_text(body, word));

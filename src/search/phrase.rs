@@ -291,34 +291,22 @@ fn segment_top(reader: &SegmentReader, parts: &mut [FieldPart], wanted: usize, l
 mod tests {
     use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, BoostQuery, Occur};
-    use tantivy::schema::{Schema, INDEXED, TEXT};
-    use tantivy::{doc, Index, IndexWriter, Term};
+    use tantivy::Term;
 
     use super::*;
+    use crate::testkit::{generated_index, Generated, Rng};
 
     /// A few words, so that phrases of them match often, in fields of many lengths.
     const WORDS: [&str; 5] = ["oil", "price", "rise", "the", "talks"];
 
-    /// A small deterministic generator (xorshift).
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n
-        }
-
-        /// Up to `most` words, a third of them from [`WORDS`], the rest filler.
-        fn text(&mut self, most: u64) -> String {
-            let n = self.below(most + 1);
-            let word = |rng: &mut Rng| match rng.below(3) {
-                0 => WORDS[rng.below(WORDS.len() as u64) as usize].to_string(),
-                _ => format!("w{}", rng.below(50)),
-            };
-            (0..n).map(|_| word(self)).collect::<Vec<_>>().join(" ")
-        }
+    /// Up to `most` words, a third of them from [`WORDS`], the rest filler.
+    fn text(rng: &mut Rng, most: u64) -> String {
+        let n = rng.below(most + 1);
+        let word = |rng: &mut Rng| match rng.below(3) {
+            0 => WORDS[rng.below(WORDS.len() as u64) as usize].to_string(),
+            _ => format!("w{}", rng.below(50)),
+        };
+        (0..n).map(|_| word(rng)).collect::<Vec<_>>().join(" ")
     }
 
     /// Whatever the count's limit, page and segments (with deleted entries), the pruned
@@ -327,31 +315,12 @@ mod tests {
     /// too low, or a block's 0.3 times.
     #[test]
     fn pruned_phrases_give_the_hits_of_scoring_every_match() {
-        let mut schema = Schema::builder();
-        let (title, body, id) = (
-            schema.add_text_field("title", TEXT),
-            schema.add_text_field("body", TEXT),
-            schema.add_u64_field("id", INDEXED),
-        );
-        let index = Index::create_in_ram(schema.build());
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).expect("writer");
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-        for n in 0..12_000u64 {
+        let Generated { searcher, title, body } = generated_index(12_000, 37, 0x9e37_79b9_7f4a_7c15, |rng, n| {
             // Long bodies, but short ones in stretches of a hundred (the best hits, when they
             // hold a phrase): the blocks of postings between stretches can be skipped whole.
             let length = if (n / 100) % 7 == 3 { 6 } else { 60 };
-            let (t, b) = (rng.text(4), rng.text(length));
-            writer.add_document(doc!(title => t, body => b, id => n)).expect("add");
-            if n % 3_000 == 2_999 {
-                writer.commit().expect("commit");
-            }
-        }
-        for n in (0..12_000u64).step_by(37) {
-            writer.delete_term(Term::from_field_u64(id, n));
-        }
-        writer.commit().expect("commit");
-        let searcher = index.reader().expect("reader").searcher();
-        assert!(searcher.segment_readers().len() > 1);
+            (text(rng, 4), text(rng, length))
+        });
 
         for words in [
             &["oil", "price"][..],
