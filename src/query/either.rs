@@ -12,12 +12,9 @@ use std::fmt;
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{
-    Bm25Weight, BooleanQuery, BoostQuery, EmptyScorer, EnableScoring, Explanation, Occur, Query, Scorer, TermQuery,
-    Weight,
-};
+use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
 /// A word's title term (weighted by `title_boost`) or its body term.
 #[derive(Clone)]
@@ -32,18 +29,6 @@ impl EitherField {
     pub fn new(title: Term, body: Term, title_boost: Score) -> EitherField {
         EitherField { title, body, title_boost }
     }
-
-    fn term_query(term: &Term) -> TermQuery {
-        TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)
-    }
-
-    /// The two term queries, as Tantivy would join them.
-    fn union(&self) -> BooleanQuery {
-        let title: Box<dyn Query> = Box::new(Self::term_query(&self.title));
-        let title: Box<dyn Query> =
-            if self.title_boost == 1.0 { title } else { Box::new(BoostQuery::new(title, self.title_boost)) };
-        BooleanQuery::new(vec![(Occur::Should, title), (Occur::Should, Box::new(Self::term_query(&self.body)))])
-    }
 }
 
 impl fmt::Debug for EitherField {
@@ -55,24 +40,16 @@ impl fmt::Debug for EitherField {
 impl Query for EitherField {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         // The BM25 weight Tantivy's term query would give each term.
-        let bm25 = |term: &Term| match scoring {
-            EnableScoring::Enabled { statistics_provider, .. } => {
-                Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term)).map(Some)
-            }
-            EnableScoring::Disabled { .. } => Ok(None),
-        };
         let part = |term: &Term, boost: Score| -> tantivy::Result<Part> {
-            let weight = match boost == 1.0 {
-                true => Self::term_query(term).weight(scoring)?,
-                false => BoostQuery::new(Box::new(Self::term_query(term)), boost).weight(scoring)?,
+            let bm25 = match scoring {
+                EnableScoring::Enabled { statistics_provider, .. } => {
+                    Some(Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term))?)
+                }
+                EnableScoring::Disabled { .. } => None,
             };
-            Ok(Part { term: term.clone(), bm25: bm25(term)?, boost, weight })
+            Ok(Part { term: term.clone(), bm25, boost })
         };
-        Ok(Box::new(EitherWeight {
-            title: part(&self.title, self.title_boost)?,
-            body: part(&self.body, 1.0)?,
-            union: self.union().weight(scoring)?,
-        }))
+        Ok(Box::new(EitherWeight { title: part(&self.title, self.title_boost)?, body: part(&self.body, 1.0)? }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -88,49 +65,62 @@ struct Part {
     /// scored).
     bm25: Option<Bm25Weight>,
     boost: Score,
-    /// Tantivy's own (boosted) term query, for a segment where the other field lacks the word.
-    weight: Box<dyn Weight>,
+}
+
+impl Part {
+    /// The term's postings in one segment, scored as Tantivy's term scorer scores them;
+    /// `None` when the segment lacks the term.
+    fn open(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<FieldScorer>> {
+        let inverted = reader.inverted_index(self.term.field())?;
+        let Some(info) = inverted.get_term_info(&self.term)? else { return Ok(None) };
+        let option = if self.bm25.is_some() { IndexRecordOption::WithFreqs } else { IndexRecordOption::Basic };
+        let postings = inverted.read_postings_from_terminfo(&info, option)?;
+        let norms = match self.bm25 {
+            Some(_) => reader.fieldnorms_readers().get_field(self.term.field())?,
+            None => None,
+        };
+        let norms = norms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+        let bm25 = self.bm25.as_ref().map(|w| w.boost_by(boost * self.boost));
+        Ok(Some(FieldScorer { postings, norms, bm25 }))
+    }
 }
 
 struct EitherWeight {
     title: Part,
     body: Part,
-    /// Tantivy's own union, for explanations.
-    union: Box<dyn Weight>,
-}
-
-impl EitherWeight {
-    /// The term's postings in one segment, scored as Tantivy's term scorer scores them;
-    /// `None` when the segment lacks the term.
-    fn open(&self, part: &Part, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<FieldScorer>> {
-        let inverted = reader.inverted_index(part.term.field())?;
-        let Some(info) = inverted.get_term_info(&part.term)? else { return Ok(None) };
-        let option = if part.bm25.is_some() { IndexRecordOption::WithFreqs } else { IndexRecordOption::Basic };
-        let postings = inverted.read_postings_from_terminfo(&info, option)?;
-        let norms = match part.bm25 {
-            Some(_) => reader.fieldnorms_readers().get_field(part.term.field())?,
-            None => None,
-        };
-        let norms = norms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
-        let bm25 = part.bm25.as_ref().map(|w| w.boost_by(boost * part.boost));
-        Ok(Some(FieldScorer { postings, norms, bm25 }))
-    }
 }
 
 impl Weight for EitherWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        // Where one field lacks the word, the other's term scorer alone is the union (and
-        // Tantivy's intersection specialises on bare term scorers).
-        Ok(match (self.open(&self.title, reader, boost)?, self.open(&self.body, reader, boost)?) {
+        // Where one field lacks the word, the other field's postings alone are the union.
+        Ok(match (self.title.open(reader, boost)?, self.body.open(reader, boost)?) {
             (Some(title), Some(body)) => Box::new(EitherScorer::new(title, body)),
-            (Some(_), None) => self.title.weight.scorer(reader, boost)?,
-            (None, Some(_)) => self.body.weight.scorer(reader, boost)?,
+            (Some(one), None) | (None, Some(one)) => Box::new(one),
             (None, None) => Box::new(EmptyScorer),
         })
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        self.union.explain(reader, doc)
+        let (mut matched, mut total, mut details) = (false, 0.0, Vec::new());
+        for part in [&self.title, &self.body] {
+            let Some(mut field) = part.open(reader, 1.0)? else { continue };
+            if field.seek(doc) != doc {
+                continue;
+            }
+            matched = true;
+            total += field.score();
+            if let Some(bm25) = &field.bm25 {
+                let mut detail = bm25.explain(field.norms.fieldnorm_id(doc), field.postings.term_freq());
+                detail.add_context(format!("Term={:?}", part.term));
+                details.push(detail);
+            }
+        }
+        if !matched {
+            return Err(TantivyError::InvalidArgument(format!("Document #({doc}) does not match")));
+        }
+        let mut sum = Explanation::new("title or body, sum of", total);
+        details.into_iter().for_each(|d| sum.add_detail(d));
+        Ok(sum)
     }
 }
 
@@ -141,9 +131,30 @@ struct FieldScorer {
     bm25: Option<Bm25Weight>,
 }
 
-impl FieldScorer {
+impl DocSet for FieldScorer {
     #[inline]
-    fn score(&self) -> Score {
+    fn advance(&mut self) -> DocId {
+        self.postings.advance()
+    }
+
+    #[inline]
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings.seek(target)
+    }
+
+    #[inline]
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.size_hint()
+    }
+}
+
+impl Scorer for FieldScorer {
+    #[inline]
+    fn score(&mut self) -> Score {
         match &self.bm25 {
             Some(bm25) => bm25.score(self.norms.fieldnorm_id(self.postings.doc()), self.postings.term_freq()),
             None => 1.0,
@@ -160,7 +171,7 @@ struct EitherScorer {
 
 impl EitherScorer {
     fn new(title: FieldScorer, body: FieldScorer) -> EitherScorer {
-        let doc = title.postings.doc().min(body.postings.doc());
+        let doc = title.doc().min(body.doc());
         EitherScorer { title, body, doc }
     }
 }
@@ -223,6 +234,7 @@ impl Scorer for EitherScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
     use tantivy::{DocAddress, Searcher};
 
     use super::*;
@@ -298,8 +310,12 @@ mod tests {
             Box::new(EitherField::new(t, b, 0.5))
         };
         let union = |word: &str| -> Box<dyn Query> {
-            let (t, b) = (Term::from_field_text(title, word), Term::from_field_text(body, word));
-            Box::new(EitherField::new(t, b, 0.5).union())
+            let term =
+                |field| Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs));
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(BoostQuery::new(term(title), 0.5))),
+                (Occur::Should, term(body)),
+            ]))
         };
         let shapes: [&[(Occur, &str)]; 8] = [
             &[(Occur::Must, "oil"), (Occur::Must, "price")],
