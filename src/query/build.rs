@@ -230,11 +230,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Builds the query for a node that is one required clause among others (a word under a
-    /// filter): a word becomes an [`EitherField`] the intersection seeks lazily.
-    pub(crate) fn conjunction_clause(&mut self, node: &Node) -> Result<Option<Box<dyn Query>>, QueryError> {
+    /// Builds the query for a node that is sought rather than read through: one required
+    /// clause among others (a word under a filter; `positive`) or the word excluded from other
+    /// words (`oil -opec`; not `positive`). A word becomes an [`EitherField`] the intersection
+    /// or the exclusion seeks lazily.
+    pub(crate) fn sought_clause(&mut self, node: &Node, positive: bool) -> Result<Option<Box<dyn Query>>, QueryError> {
         self.in_conjunction = true;
-        let built = self.node(node, true);
+        let built = self.node(node, positive);
         self.in_conjunction = false;
         built
     }
@@ -359,7 +361,9 @@ impl<'a> Builder<'a> {
                 let outer = self.in_conjunction;
                 for (occur, child) in clauses {
                     let child_positive = positive && *occur != Occur::MustNot;
-                    self.in_conjunction = conjunction && *occur == Occur::Must;
+                    // Tantivy seeks an excluded clause to each candidate, as it seeks the
+                    // required clauses of an intersection.
+                    self.in_conjunction = (conjunction && *occur == Occur::Must) || *occur == Occur::MustNot;
                     let built = self.node(child, child_positive);
                     self.in_conjunction = outer;
                     if let Some(q) = built? {

@@ -1,11 +1,13 @@
-//! A word in the title or the body, as one clause of a conjunction (`oil prices`): the same
-//! matches and the same scores as Tantivy's union of the two term queries, but a scorer that
-//! moves each field's postings only as far as it is asked to.
+//! A word in the title or the body, as one clause of a conjunction (`oil prices`) or as a
+//! word excluded (`oil -opec`): the same matches and the same scores as Tantivy's union of
+//! the two term queries, but a scorer that moves each field's postings only as far as it is
+//! asked to.
 //!
 //! Tantivy's union buffers a window of 4,096 documents: every seek past the window clears it
 //! and scores every posting of both fields inside the next one. That suits a union read from
-//! end to end, and costs most when a rarer word leads an intersection and the union is only
-//! asked about a few documents per window. [`EitherScorer`] seeks each field's postings with
+//! end to end, and costs most when a rarer word leads an intersection (or another word's
+//! candidates are checked against an excluded one) and the union is only asked about a few
+//! documents per window. [`EitherScorer`] seeks each field's postings with
 //! their skip lists and scores only the documents the intersection asks it to.
 
 use std::fmt;
@@ -279,7 +281,7 @@ mod tests {
         }
     }
 
-    /// In conjunctions, under exclusions and beside optional words, a word as an
+    /// In conjunctions, as an exclusion and beside optional words, a word as an
     /// [`EitherField`] gives exactly the hits, scores and counts of Tantivy's union of its
     /// boosted title term and its body term, over segments with deleted entries, where one
     /// field lacks a word in a segment, and where no field has it.
@@ -317,7 +319,7 @@ mod tests {
                 (Occur::Should, term(body)),
             ]))
         };
-        let shapes: [&[(Occur, &str)]; 8] = [
+        let shapes: [&[(Occur, &str)]; 10] = [
             &[(Occur::Must, "oil"), (Occur::Must, "price")],
             &[(Occur::Must, "the"), (Occur::Must, "war"), (Occur::Must, "fund")],
             &[(Occur::Must, "opec"), (Occur::Must, "bank")],
@@ -326,6 +328,9 @@ mod tests {
             &[(Occur::Must, "oil"), (Occur::Must, "talk"), (Occur::MustNot, "opec")],
             &[(Occur::Must, "rate"), (Occur::Must, "bank"), (Occur::Should, "summit")],
             &[(Occur::Must, "oil"), (Occur::Must, "nowhere")],
+            // One word with another excluded: the excluded one sought as each candidate comes.
+            &[(Occur::Must, "bank"), (Occur::MustNot, "summit")],
+            &[(Occur::Must, "war"), (Occur::MustNot, "kuwait")],
         ];
         for shape in shapes {
             let build = |word: &dyn Fn(&str) -> Box<dyn Query>| {

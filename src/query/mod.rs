@@ -160,7 +160,13 @@ pub fn compile(
                     let mut apart = builder.fresh();
                     let words = apart.node(positive, true)?;
                     let word_terms = std::mem::take(&mut apart.word_terms);
-                    let exclude = apart.node(negative, false)?;
+                    let exclude = match negative.as_slice() {
+                        [one] => apart.sought_clause(one, false)?,
+                        more => {
+                            let union = more.iter().map(|n| (syntax::Occur::Should, n.clone())).collect();
+                            apart.node(&Node::Bool(union), false)?
+                        }
+                    };
                     words.map(|words| (words, word_terms, exclude, apart.word_terms))
                 }
             };
@@ -180,7 +186,7 @@ pub fn compile(
     // A word under a filter is intersected with it (the filtered words above are Tantivy's
     // union, which its block-max pruning needs).
     let main = match &node {
-        Some(word @ Node::Word { .. }) if has_filters => builder.fresh().conjunction_clause(word)?,
+        Some(word @ Node::Word { .. }) if has_filters => builder.fresh().sought_clause(word, true)?,
         _ => main,
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = main.into_iter().map(|q| (Occur::Must, q)).collect();
@@ -195,8 +201,8 @@ pub fn compile(
 }
 
 /// One word or words joined by OR with words excluded (`oil -opec`, `(iraq OR iran) -war`):
-/// the words, and the excluded words as one union.
-fn words_and_exclusions(node: &Node) -> Option<(Node, Node)> {
+/// the words, and the excluded words.
+fn words_and_exclusions(node: &Node) -> Option<(Node, Vec<Node>)> {
     let Node::Bool(parts) = node else { return None };
     let (excluded, kept): (Vec<_>, Vec<_>) = parts.iter().cloned().partition(|(o, _)| *o == syntax::Occur::MustNot);
     let positive = match kept.as_slice() {
@@ -207,7 +213,7 @@ fn words_and_exclusions(node: &Node) -> Option<(Node, Node)> {
     if excluded.is_empty() || !excluded.iter().all(|(_, n)| matches!(n, Node::Word { .. })) {
         return None;
     }
-    Some((positive, Node::Bool(excluded.into_iter().map(|(_, n)| (syntax::Occur::Should, n)).collect())))
+    Some((positive, excluded.into_iter().map(|(_, n)| n).collect()))
 }
 
 /// A word, or words joined by OR: queries whose best hits Tantivy finds without visiting
