@@ -106,8 +106,9 @@ pub(crate) struct Builder<'a> {
     /// Terms of one-word clauses, in each field the clause searches (see
     /// [`Compiled::sure_terms`](super::Compiled::sure_terms)).
     pub(crate) word_terms: Vec<Term>,
-    /// The node being built is a required clause of a conjunction of two or more: a word
-    /// there is an [`EitherField`], which the intersection seeks lazily.
+    /// The node being built is a required clause of a conjunction of two or more, or an
+    /// excluded clause: a word there is an [`EitherField`], which the intersection or the
+    /// exclusion seeks lazily.
     in_conjunction: bool,
 }
 
