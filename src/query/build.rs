@@ -106,10 +106,10 @@ pub(crate) struct Builder<'a> {
     /// Terms of one-word clauses, in each field the clause searches (see
     /// [`Compiled::sure_terms`](super::Compiled::sure_terms)).
     pub(crate) word_terms: Vec<Term>,
-    /// The node being built is a required clause of a conjunction of two or more, or an
-    /// excluded clause: a word there is an [`EitherField`], which the intersection or the
-    /// exclusion seeks lazily.
-    in_conjunction: bool,
+    /// The node being built is sought to each candidate rather than read through: a required
+    /// clause of a conjunction of two or more, or an excluded clause. A word there is an
+    /// [`EitherField`], which the intersection or the exclusion seeks lazily.
+    sought: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -124,7 +124,7 @@ impl<'a> Builder<'a> {
             keyword: analyzer::keyword(),
             highlight: Highlight::default(),
             word_terms: Vec::new(),
-            in_conjunction: false,
+            sought: false,
         }
     }
 
@@ -236,9 +236,9 @@ impl<'a> Builder<'a> {
     /// words (`oil -opec`; not `positive`). A word becomes an [`EitherField`] the intersection
     /// or the exclusion seeks lazily.
     pub(crate) fn sought_clause(&mut self, node: &Node, positive: bool) -> Result<Option<Box<dyn Query>>, QueryError> {
-        self.in_conjunction = true;
+        let outer = std::mem::replace(&mut self.sought, true);
         let built = self.node(node, positive);
-        self.in_conjunction = false;
+        self.sought = outer;
         built
     }
 
@@ -251,7 +251,7 @@ impl<'a> Builder<'a> {
                 if let [(_, term)] = tokens.as_slice() {
                     let fields = self.text_fields(*scope);
                     self.word_terms.extend(fields.into_iter().map(|(f, _)| Term::from_field_text(f, term)));
-                    if self.in_conjunction && *scope == TextScope::Any {
+                    if self.sought && *scope == TextScope::Any {
                         let title = Term::from_field_text(self.fields.title, term);
                         let body = Term::from_field_text(self.fields.body, term);
                         return Ok(Some(Box::new(EitherField::new(title, body, self.tuning.title_boost))));
@@ -359,14 +359,14 @@ impl<'a> Builder<'a> {
             Node::Bool(clauses) => {
                 let mut parts: Vec<(TOccur, Box<dyn Query>)> = Vec::with_capacity(clauses.len());
                 let conjunction = clauses.iter().filter(|(o, _)| *o == Occur::Must).count() >= 2;
-                let outer = self.in_conjunction;
+                let outer = self.sought;
                 for (occur, child) in clauses {
                     let child_positive = positive && *occur != Occur::MustNot;
                     // Tantivy seeks an excluded clause to each candidate, as it seeks the
                     // required clauses of an intersection.
-                    self.in_conjunction = (conjunction && *occur == Occur::Must) || *occur == Occur::MustNot;
+                    self.sought = (conjunction && *occur == Occur::Must) || *occur == Occur::MustNot;
                     let built = self.node(child, child_positive);
-                    self.in_conjunction = outer;
+                    self.sought = outer;
                     if let Some(q) = built? {
                         let o = match occur {
                             Occur::Must => TOccur::Must,
