@@ -15,6 +15,10 @@
 //! payload (see `schema::CommitPayload`); a commit with another dictionary (a rebuild)
 //! removes the old file. It is a plain file rather than a document because Tantivy reads
 //! stored bytes back one byte at a time: a 1 MiB document cost two milliseconds per process.
+//! Opening an index maps the file and hands zstd the mapped bytes to decompress against in
+//! place (`ZSTD_createDDict_byReference`): reading it into memory and letting zstd copy it
+//! cost a search process two copies of 1 MiB and about 180 page faults (whole process at 100k
+//! 6.4 → 5.3 ms).
 //!
 //! A stored value is a tag byte, [`PLAIN`] (no dictionary: a corpus too small to train on)
 //! or [`WITH_DICTIONARY`] followed by the low byte of the dictionary's id (a check, not a
@@ -75,21 +79,47 @@ pub struct DictionaryRef {
 
 /// A trained dictionary, prepared for decompression.
 struct Dictionary {
-    reference: DictionaryRef,
-    bytes: Vec<u8>,
+    /// zstd's decompression dictionary, which reads its content in place from `bytes`
+    /// (declared first, so that it is dropped before them).
     decompress: DDict<'static>,
+    reference: DictionaryRef,
+    bytes: DictionaryBytes,
+}
+
+/// Where a dictionary's bytes live: a file of the index mapped read-only (a search: nothing
+/// is copied, the page cache is read in place), or memory (a dictionary just trained).
+enum DictionaryBytes {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for DictionaryBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            DictionaryBytes::Mapped(map) => map,
+            DictionaryBytes::Owned(bytes) => bytes,
+        }
+    }
 }
 
 impl Dictionary {
-    fn new(bytes: Vec<u8>) -> Option<Dictionary> {
+    fn new(bytes: DictionaryBytes) -> Option<Dictionary> {
         let id = zstd_safe::get_dict_id(&bytes)?.get();
-        let decompress = DDict::try_create(&bytes)?;
-        Some(Dictionary { reference: DictionaryRef { id, hash: xxh3_64(&bytes) }, bytes, decompress })
+        let hash = xxh3_64(&bytes);
+        // SAFETY: the decompression dictionary refers to the content of `bytes`, which lives
+        // in a heap buffer or a mapping that stays where it is when `bytes` moves, is never
+        // written to, and is dropped after the dictionary (field order of `Dictionary`).
+        let content: &'static [u8] = unsafe { std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()) };
+        let decompress = DDict::try_create_by_reference(content)?;
+        Some(Dictionary { decompress, reference: DictionaryRef { id, hash }, bytes })
     }
 
     /// `bytes` made by [`Codec::train`] (not read back from an index), prepared.
     fn prepared(bytes: Vec<u8>) -> Result<Dictionary> {
-        Dictionary::new(bytes).ok_or_else(|| Error::Damaged("not a zstd dictionary".to_string()))
+        Dictionary::new(DictionaryBytes::Owned(bytes))
+            .ok_or_else(|| Error::Damaged("not a zstd dictionary".to_string()))
     }
 }
 
@@ -143,9 +173,13 @@ impl Codec {
     pub fn open(folder: &Path, named: Option<DictionaryRef>) -> Result<Codec> {
         let Some(named) = named else { return Ok(Codec::plain()) };
         let path = dictionary_path(folder, named.id);
-        let bytes =
-            std::fs::read(&path).map_err(|e| Error::Damaged(format!("{} cannot be read: {e}", path.display())))?;
-        match Dictionary::new(bytes) {
+        let cannot_read = |e: std::io::Error| Error::Damaged(format!("{} cannot be read: {e}", path.display()));
+        let file = std::fs::File::open(&path).map_err(cannot_read)?;
+        // SAFETY: a dictionary file is written once, under a temporary name, and renamed
+        // into place; nothing writes to it afterwards. Every page is read at once (the hash
+        // below reads them all), hence `populate`.
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(cannot_read)?;
+        match Dictionary::new(DictionaryBytes::Mapped(map)) {
             Some(d) if d.reference == named => Ok(Codec { dictionary: Some(Arc::new(d)) }),
             _ => Err(Error::Damaged(format!("{} is not the dictionary the index names", path.display()))),
         }
