@@ -74,14 +74,16 @@ impl NewsIndex {
     /// Opens the index in `path` for searching.
     pub fn open(path: &Path) -> Result<NewsIndex> {
         guard(path, || {
-            let index = open_existing(path)?;
-            let fields = check_compatible(path, &index)?;
+            // The last commit is read once here (Tantivy reads it again for the reader): each
+            // reading parses the schema, about 160,000 instructions.
+            let (index, metas) = open_existing(path)?;
+            let fields = check_compatible(path, &index, &metas)?;
             let reader: IndexReader = index
                 .reader_builder()
                 .reload_policy(ReloadPolicy::Manual)
                 .try_into()
                 .map_err(|e| damaged_or(path, e))?;
-            let view = current_view(path, &index, &reader)?;
+            let view = current_view(path, &index, &reader, Some(metas))?;
             Ok(NewsIndex { path: path.to_path_buf(), index, reader, fields, view: RwLock::new(view) })
         })
     }
@@ -100,7 +102,7 @@ impl NewsIndex {
     pub fn reload(&self) -> Result<()> {
         guard(&self.path, || {
             self.reader.reload().map_err(|e| damaged_or(&self.path, e))?;
-            let view = current_view(&self.path, &self.index, &self.reader)?;
+            let view = current_view(&self.path, &self.index, &self.reader, None)?;
             *self.view.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = view;
             Ok(())
         })
@@ -150,13 +152,22 @@ fn codec_of(path: &Path, metas: &tantivy::IndexMeta) -> Result<Codec> {
 }
 
 /// The reader's searcher and the codec of the commit it sees. The commit is read twice (by
-/// the reader, then for its payload); should another have landed in between (a rebuild
-/// changes the dictionary), the reader catches up and both are read again.
-fn current_view(path: &Path, index: &Index, reader: &IndexReader) -> Result<(Searcher, Codec)> {
+/// the reader, and for its payload: here, unless `read` is given, read just before the
+/// reader was made); should another have landed in between (a rebuild changes the
+/// dictionary), the reader catches up and both are read again.
+fn current_view(
+    path: &Path,
+    index: &Index,
+    reader: &IndexReader,
+    mut read: Option<tantivy::IndexMeta>,
+) -> Result<(Searcher, Codec)> {
     let mut tries = 0;
     loop {
         let searcher = reader.searcher();
-        let metas = index.load_metas().map_err(|e| damaged_or(path, e))?;
+        let metas = match read.take() {
+            Some(metas) => metas,
+            None => index.load_metas().map_err(|e| damaged_or(path, e))?,
+        };
         let mut seen: Vec<_> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
         let mut committed: Vec<_> = metas.segments.iter().map(|m| m.id()).collect();
         seen.sort();
@@ -179,31 +190,36 @@ pub fn exists(path: &Path) -> bool {
     path.join("meta.json").is_file()
 }
 
-fn open_existing(path: &Path) -> Result<Index> {
+fn open_existing(path: &Path) -> Result<(Index, tantivy::IndexMeta)> {
     open_existing_in(path, |path| Ok(Box::new(IndexDirectory::to_search(path)?)))
 }
 
 /// Opens the index for a writer: what it reads does not stay resident (see [`directory`]).
 fn open_existing_to_write(path: &Path) -> Result<Index> {
-    open_existing_in(path, |path| Ok(Box::new(IndexDirectory::to_write(path)?)))
+    open_existing_in(path, |path| Ok(Box::new(IndexDirectory::to_write(path)?))).map(|(index, _)| index)
 }
 
-fn open_existing_in(path: &Path, directory: fn(&Path) -> tantivy::Result<Box<dyn Directory>>) -> Result<Index> {
+/// Opens the index in `path` through `directory`, and reads its last commit.
+fn open_existing_in(
+    path: &Path,
+    directory: fn(&Path) -> tantivy::Result<Box<dyn Directory>>,
+) -> Result<(Index, tantivy::IndexMeta)> {
     if !exists(path) {
         return Err(Error::NoIndex(path.to_path_buf()));
     }
     let mut index = directory(path).and_then(Index::open).map_err(|e| damaged_or(path, e))?;
-    check_segment_files(path, &index)?;
+    let metas = index.load_metas().map_err(|e| damaged_or(path, e))?;
+    check_segment_files(path, &metas)?;
     register_analyzers(&mut index);
-    Ok(index)
+    Ok((index, metas))
 }
 
 /// Every file of every segment of the last commit is there. Tantivy opens some of them only
 /// when a query needs them, so a missing one would otherwise break some searches and not
 /// others; checked here, it is reported the same way whatever is asked.
-fn check_segment_files(path: &Path, index: &Index) -> Result<()> {
+fn check_segment_files(path: &Path, metas: &tantivy::IndexMeta) -> Result<()> {
     use tantivy::index::SegmentComponent as C;
-    for segment in index.searchable_segment_metas().map_err(|e| damaged_or(path, e))? {
+    for segment in &metas.segments {
         let deletes = segment.delete_opstamp().map(|_| C::Delete);
         for component in
             [C::Postings, C::Positions, C::Terms, C::Store, C::FastFields, C::FieldNorms].into_iter().chain(deletes)
@@ -223,11 +239,11 @@ fn register_analyzers(index: &mut Index) {
     index.fast_field_tokenizer().register("raw", tantivy::tokenizer::RawTokenizer::default());
 }
 
-/// Checks the schema version recorded in the last commit and returns the field handles.
-fn check_compatible(path: &Path, index: &Index) -> Result<Fields> {
+/// Checks the schema version recorded in `metas`, the last commit of `index`, and returns the
+/// field handles.
+fn check_compatible(path: &Path, index: &Index, metas: &tantivy::IndexMeta) -> Result<Fields> {
     let incompatible =
         |found: String| Error::Incompatible { path: path.to_path_buf(), found, expected: SCHEMA_VERSION };
-    let metas = index.load_metas().map_err(|e| damaged_or(path, e))?;
     let Some(payload) = metas.payload.as_deref() else {
         // Created but never committed (a run killed in its first instant): an empty index,
         // usable when its schema is exactly ours.
@@ -286,7 +302,8 @@ pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSetti
             }
             Err(e) => return Err(e),
         };
-        return match check_compatible(path, &index) {
+        let metas = index.load_metas().map_err(|e| damaged_or(path, e))?;
+        return match check_compatible(path, &index, &metas) {
             Ok(fields) if rebuild => {
                 // A damaged index (a segment file missing or corrupt) may take a writer and
                 // fail only later: `--rebuild`, which the damage error recommends, starts

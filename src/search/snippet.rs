@@ -82,6 +82,10 @@ pub struct SnippetMaker {
     /// Any word may be marked (a typo-tolerant word may differ from the body's word in its
     /// first character); otherwise only words starting with one of the `heads` are kept.
     every_word: bool,
+    /// The first characters of the stemmed terms and phrase words, each with the length of
+    /// the shortest of them: a word is stemmed only when it could stem to one of these (see
+    /// [`could_stem_to`]).
+    stem_heads: Vec<(String, usize)>,
     toks: Toks,
 }
 
@@ -108,9 +112,13 @@ fn may_start_with(word: &str, heads: &[String]) -> bool {
     }
 }
 
-/// True when the folded word may stem to a term with this head.
-fn could_stem_to(folded: &str, head: &str) -> bool {
-    folded.starts_with(head) || head.starts_with(folded)
+/// True when the folded word may stem to a term with this head, `len` bytes long or longer.
+/// Besides keeping the first letter, Snowball's English stemmer never makes a word longer: it
+/// removes suffixes or replaces them with shorter or equally long ones (`-ational` → `-ate`,
+/// `-enci` → `-ence`, `-y` → `-i`), and its exceptional forms are no longer than their words
+/// (`dying` → `die`, `early` → `earli`). So `in` and `it` cannot stem to `internet`.
+fn could_stem_to(folded: &str, head: &str, len: usize) -> bool {
+    folded.len() >= len && (folded.starts_with(head) || head.starts_with(folded))
 }
 
 impl SnippetMaker {
@@ -128,12 +136,20 @@ impl SnippetMaker {
         let every_word = !highlight.fuzzy.is_empty() || heads.iter().any(String::is_empty);
         heads.sort();
         heads.dedup();
+        let mut stem_heads: Vec<(String, usize)> = Vec::new();
+        for term in highlight.terms.iter().chain(highlight.phrases.iter().flat_map(|(words, _)| words)) {
+            match stem_heads.iter_mut().find(|(h, _)| h == head(term)) {
+                Some((_, len)) => *len = (*len).min(term.len()),
+                None => stem_heads.push((head(term).to_string(), term.len())),
+            }
+        }
         SnippetMaker {
             highlight: highlight.clone(),
             words: analyzer::news_words(),
             stemmer: stemmed.then(WordStemmer::default),
             heads,
             every_word,
+            stem_heads,
             toks: Toks::default(),
         }
     }
@@ -166,7 +182,9 @@ impl SnippetMaker {
             let folded = start..toks.text.len();
             let stem = match &mut self.stemmer {
                 None => folded.clone(),
-                Some(stemmer) if self.heads.iter().any(|h| could_stem_to(&toks.text[folded.clone()], h)) => {
+                Some(stemmer)
+                    if self.stem_heads.iter().any(|(h, len)| could_stem_to(&toks.text[folded.clone()], h, *len)) =>
+                {
                     match stemmer.changed_stem(&toks.text[folded.clone()]) {
                         Some(stem) => {
                             let from = toks.text.len();
@@ -497,7 +515,7 @@ mod tests {
     }
 
     #[test]
-    fn stemming_keeps_the_start_of_every_word() {
+    fn stemming_keeps_the_start_of_every_word_and_never_lengthens_it() {
         // What lets `tokens` skip stemming most words: checked on every word of the shipped
         // Wikinews sample and on Snowball's exceptional forms.
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/wikinews.ndjson");
@@ -510,7 +528,7 @@ mod tests {
         let mut stemmer = WordStemmer::default();
         for word in &words {
             let stem = stemmer.stem(word).to_string();
-            assert!(could_stem_to(word, head(&stem)), "{word} → {stem}");
+            assert!(could_stem_to(word, head(&stem), stem.len()), "{word} → {stem}");
         }
     }
 
