@@ -42,8 +42,9 @@ pub const KEYWORD: &str = "keyword";
 /// The words of a text stemming would conflate, each once (see the module doc).
 pub const EXACT: &str = "exact";
 
-/// Longest term kept, in bytes; longer "words" are noise (base64, URLs run together).
-const MAX_TOKEN_BYTES: usize = 64;
+/// Terms this long or longer are dropped (Tantivy's `RemoveLongFilter`); such "words" are
+/// noise (base64, URLs run together). They keep their position: the next word's is one more.
+pub const MAX_TOKEN_BYTES: usize = 64;
 
 /// The analyzer for title and body.
 pub fn news() -> TextAnalyzer {
@@ -59,12 +60,6 @@ pub fn news_unstemmed() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(Normalize::new(false))
         .build()
-}
-
-/// The words of title and body as [`news_unstemmed`] splits them, not normalised: for a
-/// caller that looks at few of the words and [`fold`]s only those (the snippets).
-pub fn news_words() -> TextAnalyzer {
-    TextAnalyzer::builder(NewsTokenizer::default()).filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES)).build()
 }
 
 /// Appends what [`news_unstemmed`] makes of one word (lower-cased and folded) to `out`.

@@ -11,9 +11,9 @@
 
 use std::ops::Range;
 
-use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{TokenStream, Tokenizer};
 
-use crate::index::analyzer::{self, WordStemmer};
+use crate::index::analyzer::{self, NewsTokenizer, WordStemmer, MAX_TOKEN_BYTES};
 use crate::query::syntax::edit_distance;
 use crate::query::Highlight;
 
@@ -38,8 +38,8 @@ pub struct Snippet {
 /// A word of the body: where it is, and where its forms are in [`Toks::text`].
 struct Tok {
     span: Range<usize>,
-    /// Its position among the body's words (read for phrases only: a body read in stretches,
-    /// see [`SnippetMaker::tokens`], numbers each stretch's words from 0).
+    /// Its position among the body's words (read for phrases only; see
+    /// [`SnippetMaker::tokens`] for a body read in stretches).
     position: usize,
     /// Lower-cased and folded.
     folded: Range<usize>,
@@ -75,8 +75,9 @@ struct Mark {
 /// Makes snippets for the hits of one query.
 pub struct SnippetMaker {
     highlight: Highlight,
-    /// Splits a body into words; each word kept is folded, and stemmed, on its own.
-    words: TextAnalyzer,
+    /// Splits a body into words (those of [`MAX_TOKEN_BYTES`] or more are dropped, as the
+    /// index drops them); each word kept is folded, and stemmed, on its own.
+    words: NewsTokenizer,
     stemmer: Option<WordStemmer>,
     /// The first characters of every term, phrase word, prefix and exact word to mark (see
     /// [`could_stem_to`]).
@@ -158,7 +159,7 @@ impl SnippetMaker {
         starts[0xc0..].fill(true);
         SnippetMaker {
             highlight: highlight.clone(),
-            words: analyzer::news_words(),
+            words: NewsTokenizer::default(),
             stemmer: stemmed.then(WordStemmer::default),
             heads,
             every_word,
@@ -183,21 +184,26 @@ impl SnippetMaker {
     /// only those that could stem to a marked term are stemmed; the others get an empty
     /// stem, which matches no term.
     ///
-    /// Without phrases (which need every word's position) or typo-tolerant words (which may
-    /// start with any letter), the tokenizer does not even read the body whole: only the
-    /// stretches between ASCII whitespace that hold a byte a marked word can start with,
-    /// after a byte that cannot be inside a word. The tokenizer never joins characters across
-    /// whitespace, so such a stretch splits into the words the whole body has there. For a
-    /// rare word that is a few stretches per body instead of some 300 words.
+    /// Unless a typo-tolerant word is marked (it may start with any letter) or a phrase
+    /// allows other words between its own, the tokenizer does not even read the body whole:
+    /// only the stretches between ASCII whitespace that hold a byte a marked word can start
+    /// with, after a byte that cannot be inside a word. The tokenizer never joins characters
+    /// across whitespace, so such a stretch splits into the words the whole body has there.
+    /// For a rare word that is a few stretches per body instead of some 300 words. Positions
+    /// stay right for phrases of adjacent words: each stretch's words are numbered on from
+    /// the last stretch's, plus one when the bytes left unread between them hold a word
+    /// (an ASCII letter or digit: a byte outside ASCII not inside a word starts a stretch
+    /// that is read), which no phrase then matches across, as none would across that word.
     fn tokens(&mut self, body: &str) {
         self.toks.text.clear();
         self.toks.list.clear();
-        if self.every_word || !self.highlight.phrases.is_empty() {
-            self.read_words(body, 0);
+        if self.every_word || self.highlight.phrases.iter().any(|(_, slop)| *slop > 0) {
+            self.read_words(body, 0, 0);
             return;
         }
+        let phrases = !self.highlight.phrases.is_empty();
         let bytes = body.as_bytes();
-        let mut i = 0;
+        let (mut i, mut read_to, mut position) = (0, 0, 0);
         while i < bytes.len() {
             if !self.starts[usize::from(bytes[i])] || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
                 i += 1;
@@ -205,18 +211,25 @@ impl SnippetMaker {
             }
             let start = bytes[..i].iter().rposition(u8::is_ascii_whitespace).map_or(0, |j| j + 1);
             let end = bytes[i..].iter().position(u8::is_ascii_whitespace).map_or(bytes.len(), |j| i + j);
+            if phrases && bytes[read_to..start].iter().any(u8::is_ascii_alphanumeric) {
+                position += 1;
+            }
             // Both ends are next to ASCII bytes (or the body's ends): character boundaries.
-            self.read_words(&body[start..end], start);
+            position += self.read_words(&body[start..end], start, position);
+            read_to = end;
             i = end;
         }
     }
 
-    /// Adds the words of `text`, which starts `offset` bytes into the body (see [`tokens`]).
-    fn read_words(&mut self, text: &str, offset: usize) {
+    /// Adds the words of `text`, which starts `offset` bytes into the body and whose first
+    /// word has position `first` (see [`tokens`]); returns the number of its words.
+    fn read_words(&mut self, text: &str, offset: usize, first: usize) -> usize {
         let toks = &mut self.toks;
+        let mut words = 0;
         let mut stream = self.words.token_stream(text);
         while let Some(t) = stream.next() {
-            if !self.every_word && !may_start_with(&t.text, &self.heads) {
+            words = t.position + 1;
+            if t.text.len() >= MAX_TOKEN_BYTES || (!self.every_word && !may_start_with(&t.text, &self.heads)) {
                 continue;
             }
             let start = toks.text.len();
@@ -239,8 +252,9 @@ impl SnippetMaker {
                 Some(_) => start..start,
             };
             let span = offset + t.offset_from..offset + t.offset_to;
-            toks.list.push(Tok { span, position: t.position, folded, stem });
+            toks.list.push(Tok { span, position: first + t.position, folded, stem });
         }
+        words
     }
 
     fn marks(&mut self, body: &str) -> Vec<Mark> {
@@ -595,15 +609,25 @@ mod tests {
     #[test]
     fn reading_only_the_stretches_that_may_hold_a_mark_marks_what_reading_every_word_marks() {
         // Every body of the shipped Wikinews sample, under specs whose heads are rare, common
-        // (`s`, `t`), digits and letters that fold from others (`é` → `e`), with prefixes and
-        // exact words; the same maker made to read every word is the oracle.
+        // (`s`, `t`), digits and letters that fold from others (`é` → `e`), with prefixes,
+        // exact words and phrases of adjacent words (whose positions must stay right across
+        // stretches, words too long to index and dashes); the same maker made to read every
+        // word is the oracle.
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/wikinews.ndjson");
         let text = std::fs::read_to_string(path).expect("corpus/wikinews.ndjson ships with the repository");
         let bodies: Vec<String> = text
             .lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
             .filter_map(|v| v["body"].as_str().map(str::to_string))
-            .chain(["Kashmir's “kashmiri” o'kashmir 1,000 2.5 rock'n'roll Émile émigré ÉCOLE don't".to_string()])
+            .chain([
+                "Kashmir's “kashmiri” o'kashmir 1,000 2.5 rock'n'roll Émile émigré ÉCOLE don't".to_string(),
+                format!(
+                    "prime — minister, prime-minister; Prime Minister's prime {} minister prime x minister \
+                     prime 'minister' prime-{}-minister prime,minister the delegation",
+                    "a".repeat(70),
+                    "b".repeat(64)
+                ),
+            ])
             .collect();
         assert!(bodies.len() > 5000);
         let specs = [
@@ -616,6 +640,8 @@ mod tests {
                 exact: vec!["dont".into(), "rocknrol".into()],
                 ..spec(&["deleg", "funer"], &[])
             },
+            spec(&[], &[(&["prime", "minist"], 0), (&["yasser", "arafat"], 0), (&["the", "deleg"], 0)]),
+            spec(&["said"], &[(&["new", "york", "citi"], 0), (&["of", "the"], 0)]),
         ];
         let mut marks = 0;
         for h in &specs {
@@ -630,6 +656,9 @@ mod tests {
             }
         }
         assert!(marks > 10_000, "{marks} marks");
+        // Words too long for the index are not marked either.
+        let mut m = SnippetMaker::new(&Highlight { prefixes: vec!["aaa".into()], ..Highlight::default() }, true);
+        assert_eq!(marked(&m.snippet(&format!("{} aaab", "a".repeat(MAX_TOKEN_BYTES)))), ["aaab"]);
     }
 
     #[test]
