@@ -608,7 +608,8 @@ mod tests {
 
     #[test]
     fn reading_only_the_stretches_that_may_hold_a_mark_marks_what_reading_every_word_marks() {
-        // Every body of the shipped Wikinews sample, under specs whose heads are rare, common
+        // A third of the bodies of the shipped Wikinews sample (all of them take half a minute
+        // in a debug build), under specs whose heads are rare, common
         // (`s`, `t`), digits and letters that fold from others (`é` → `e`), with prefixes,
         // exact words and phrases of adjacent words (whose positions must stay right across
         // stretches, words too long to index and dashes); the same maker made to read every
@@ -619,6 +620,7 @@ mod tests {
             .lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
             .filter_map(|v| v["body"].as_str().map(str::to_string))
+            .step_by(3)
             .chain([
                 "Kashmir's “kashmiri” o'kashmir 1,000 2.5 rock'n'roll Émile émigré ÉCOLE don't".to_string(),
                 format!(
@@ -629,7 +631,7 @@ mod tests {
                 ),
             ])
             .collect();
-        assert!(bodies.len() > 5000);
+        assert!(bodies.len() > 1900);
         let specs = [
             spec(&["kashmir"], &[]),
             spec(&["said", "state", "the"], &[]),
