@@ -110,8 +110,9 @@ fn advise(bytes: &[u8], advice: libc::c_int) {
     // SAFETY: `bytes` is the whole of a live, read-only, shared map of a file (Tantivy's
     // directory maps files with PROT_READ and MAP_SHARED, from the first byte, which is
     // page-aligned as checked above). The advice given here changes no byte a reader sees:
-    // MADV_DONTNEED on such a map only drops page-table entries (the next read of these bytes, through this map or another, faults
-    // the same file data back in). A failure changes nothing.
+    // MADV_DONTNEED on such a map only drops page-table entries (the next read of these
+    // bytes, through this map or another, faults the same file data back in). A failure
+    // changes nothing.
     unsafe {
         libc::madvise(bytes.as_ptr() as *mut libc::c_void, bytes.len(), advice);
     }
