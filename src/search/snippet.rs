@@ -89,9 +89,12 @@ pub struct SnippetMaker {
     /// the shortest of them: a word is stemmed only when it could stem to one of these (see
     /// [`could_stem_to`]).
     stem_heads: Vec<(String, usize)>,
-    /// The bytes a word the heads may mark can start with: each head's first letter in either
-    /// case, and every byte that starts a character outside ASCII (folding decides those).
-    starts: [bool; 256],
+    /// By first byte, the fewest bytes a word starting with it needs to be marked (0: no
+    /// marked word starts with it): for each head's first letter in either case, the length
+    /// of the shortest term, phrase word, prefix or exact word starting with it (stemming
+    /// never lengthens a word, see [`could_stem_to`]); 1 for every byte that starts a
+    /// character outside ASCII (folding decides those).
+    shortest: [usize; 256],
     toks: Toks,
 }
 
@@ -149,14 +152,17 @@ impl SnippetMaker {
                 None => stem_heads.push((head(term).to_string(), term.len())),
             }
         }
-        let mut starts = [false; 256];
-        for h in &heads {
-            if let Some(&b) = h.as_bytes().first().filter(|b| b.is_ascii()) {
-                starts[usize::from(b.to_ascii_lowercase())] = true;
-                starts[usize::from(b.to_ascii_uppercase())] = true;
+        let mut shortest = [0; 256];
+        let targets = highlight.terms.iter().chain(highlight.phrases.iter().flat_map(|(words, _)| words));
+        for target in targets.chain(&highlight.prefixes).chain(&highlight.exact) {
+            if let Some(&b) = target.as_bytes().first().filter(|b| b.is_ascii()) {
+                for b in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+                    let least = &mut shortest[usize::from(b)];
+                    *least = if *least == 0 { target.len() } else { (*least).min(target.len()) };
+                }
             }
         }
-        starts[0xc0..].fill(true);
+        shortest[0xc0..].fill(1);
         SnippetMaker {
             highlight: highlight.clone(),
             words: NewsTokenizer::default(),
@@ -164,7 +170,7 @@ impl SnippetMaker {
             heads,
             every_word,
             stem_heads,
-            starts,
+            shortest,
             toks: Toks::default(),
         }
     }
@@ -187,8 +193,11 @@ impl SnippetMaker {
     /// Unless a typo-tolerant word is marked (it may start with any letter) or a phrase
     /// allows other words between its own, the tokenizer does not even read the body whole:
     /// only the stretches between ASCII whitespace that hold a byte a marked word can start
-    /// with, after a byte that cannot be inside a word. The tokenizer never joins characters
-    /// across whitespace, so such a stretch splits into the words the whole body has there.
+    /// with, after a byte that cannot be inside a word, where the word is long enough to be
+    /// marked ([`SnippetMaker::shortest`]) or may go on past its ASCII letters and digits (an
+    /// apostrophe, a comma or full stop, a character outside ASCII may join more to it). The
+    /// tokenizer never joins characters across whitespace, so such a stretch splits into the
+    /// words the whole body has there.
     /// For a rare word that is a few stretches per body instead of some 300 words. Positions
     /// stay right for phrases of adjacent words: each stretch's words are numbered on from
     /// the last stretch's, plus one when the bytes left unread between them hold a word
@@ -205,8 +214,15 @@ impl SnippetMaker {
         let bytes = body.as_bytes();
         let (mut i, mut read_to, mut position) = (0, 0, 0);
         while i < bytes.len() {
-            if !self.starts[usize::from(bytes[i])] || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+            let least = self.shortest[usize::from(bytes[i])];
+            if least == 0 || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
                 i += 1;
+                continue;
+            }
+            let run = bytes[i..].iter().take(least).take_while(|b| b.is_ascii_alphanumeric()).count();
+            if run < least && bytes.get(i + run).is_none_or(|b| b.is_ascii() && !matches!(b, b'\'' | b',' | b'.')) {
+                // Too short to be marked, and nothing can join more to it.
+                i += run.max(1);
                 continue;
             }
             let start = bytes[..i].iter().rposition(u8::is_ascii_whitespace).map_or(0, |j| j + 1);
@@ -623,6 +639,9 @@ mod tests {
             .step_by(3)
             .chain([
                 "Kashmir's “kashmiri” o'kashmir 1,000 2.5 rock'n'roll Émile émigré ÉCOLE don't".to_string(),
+                "it's i'll in. in, u.s. U.S. US it’s i’nternet internet's in-depth intern Über us 12,345,678 \
+                 1.2345678 b'roadband b.roadband"
+                    .to_string(),
                 format!(
                     "prime — minister, prime-minister; Prime Minister's prime {} minister prime x minister \
                      prime 'minister' prime-{}-minister prime,minister the delegation",
@@ -644,6 +663,11 @@ mod tests {
             },
             spec(&[], &[(&["prime", "minist"], 0), (&["yasser", "arafat"], 0), (&["the", "deleg"], 0)]),
             spec(&["said"], &[(&["new", "york", "citi"], 0), (&["of", "the"], 0)]),
+            Highlight {
+                prefixes: vec!["inter".into()],
+                exact: vec!["us".into()],
+                ..spec(&["broadband", "internet", "user", "12345678", "1.2345678"], &[(&["in", "depth"], 0)])
+            },
         ];
         let mut marks = 0;
         for h in &specs {
