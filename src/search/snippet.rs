@@ -79,98 +79,74 @@ pub struct SnippetMaker {
     /// index drops them); each word kept is folded, and stemmed, on its own.
     words: NewsTokenizer,
     stemmer: Option<WordStemmer>,
-    /// The first characters of every term, phrase word, prefix and exact word to mark (see
-    /// [`could_stem_to`]).
-    heads: Vec<String>,
     /// Any word may be marked (a typo-tolerant word may differ from the body's word in its
-    /// first character); otherwise only words starting with one of the `heads` are kept.
+    /// first character); otherwise only the words [`may_be_marked`] keeps are read.
     every_word: bool,
-    /// The first characters of the stemmed terms and phrase words, each with the length of
-    /// the shortest of them: a word is stemmed only when it could stem to one of these (see
-    /// [`could_stem_to`]).
-    stem_heads: Vec<(String, usize)>,
-    /// By first byte, the fewest bytes a word starting with it needs to be marked (0: no
-    /// marked word starts with it): for each head's first letter in either case, the length
-    /// of the shortest term, phrase word, prefix or exact word starting with it (stemming
-    /// never lengthens a word, see [`could_stem_to`]); 1 for every byte that starts a
-    /// character outside ASCII (folding decides those).
+    /// By first byte, the fewest bytes a word starting with it needs to be marked: the length
+    /// of the shortest term, phrase word, prefix or exact word starting with it in either case
+    /// (0: none does); 1 for every byte that starts a character outside ASCII (folding
+    /// decides those).
     shortest: [usize; 256],
+    /// The same for the stemmed terms and phrase words alone: a folded word is stemmed only
+    /// when it is at least this long. Snowball's English stemmer rewrites suffixes only, and
+    /// even its exceptions keep the first letter (`skis` → `ski`, `dying` → `die`); it never
+    /// makes a word longer either: it removes suffixes or replaces them with shorter or
+    /// equally long ones (`-ational` → `-ate`, `-enci` → `-ence`, `-y` → `-i`), and its
+    /// exceptional forms are no longer than their words (`early` → `earli`). So a word can
+    /// only stem to a term that starts as it does and is no longer: `in` and `it` cannot stem
+    /// to `internet`.
+    stem_shortest: [usize; 256],
     toks: Toks,
 }
 
-/// Characters at the start of a word that English stemming never changes: Snowball's rules
-/// rewrite suffixes only, and even its exceptions (`skis` → `ski`, `dying` → `die`) keep the
-/// first letter, so a word can only stem to a term that starts as the word does.
-const STEM_KEEPS_CHARS: usize = 1;
-
-/// The start of a word or term that stemming keeps.
-fn head(word: &str) -> &str {
-    let end = word.char_indices().nth(STEM_KEEPS_CHARS).map_or(word.len(), |(i, _)| i);
-    &word[..end]
+/// True when a word as written may fold to one that starts as a term, phrase word, prefix or
+/// exact word does (`shortest` is [`SnippetMaker::shortest`]): its first byte starts one in
+/// either case, or it is not ASCII.
+fn may_be_marked(word: &str, shortest: &[usize; 256]) -> bool {
+    word.as_bytes().first().is_none_or(|&b| shortest[usize::from(b)] > 0)
 }
 
-/// True when a word as written may fold to one that starts with one of the heads: its first
-/// character lower-cased is a head, or it is not ASCII (folding decides).
-fn may_start_with(word: &str, heads: &[String]) -> bool {
-    match word.as_bytes().first() {
-        Some(b) if b.is_ascii() => {
-            let lower = b.to_ascii_lowercase();
-            heads.iter().any(|h| h.as_bytes().first() == Some(&lower))
+/// True when the folded word may stem to a marked term or phrase word (`stem_shortest` is
+/// [`SnippetMaker::stem_shortest`]).
+fn may_stem_to_a_mark(folded: &str, stem_shortest: &[usize; 256]) -> bool {
+    folded.as_bytes().first().is_some_and(|&b| {
+        let least = stem_shortest[usize::from(b)];
+        least > 0 && folded.len() >= least
+    })
+}
+
+/// By first byte, the length of the shortest of `words` starting with it (0: none does).
+fn shortest_by_first_byte<'a>(words: impl IntoIterator<Item = &'a String>) -> [usize; 256] {
+    let mut shortest = [0; 256];
+    for word in words {
+        if let Some(&b) = word.as_bytes().first() {
+            let least = &mut shortest[usize::from(b)];
+            *least = if *least == 0 { word.len() } else { (*least).min(word.len()) };
         }
-        _ => true,
     }
-}
-
-/// True when the folded word may stem to a term with this head, `len` bytes long or longer.
-/// Besides keeping the first letter, Snowball's English stemmer never makes a word longer: it
-/// removes suffixes or replaces them with shorter or equally long ones (`-ational` → `-ate`,
-/// `-enci` → `-ence`, `-y` → `-i`), and its exceptional forms are no longer than their words
-/// (`dying` → `die`, `early` → `earli`). So `in` and `it` cannot stem to `internet`.
-fn could_stem_to(folded: &str, head: &str, len: usize) -> bool {
-    folded.len() >= len && (folded.starts_with(head) || head.starts_with(folded))
+    shortest
 }
 
 impl SnippetMaker {
     /// A maker for the given highlight spec; `stemmed` says whether the index stems title and
     /// body (as [`analyzer::news`] does) or not ([`analyzer::news_unstemmed`]).
     pub fn new(highlight: &Highlight, stemmed: bool) -> SnippetMaker {
-        let mut heads: Vec<String> = highlight
-            .terms
-            .iter()
-            .chain(highlight.phrases.iter().flat_map(|(words, _)| words))
-            .chain(&highlight.prefixes)
-            .chain(&highlight.exact)
-            .map(|t| head(t).to_string())
-            .collect();
-        let every_word = !highlight.fuzzy.is_empty() || heads.iter().any(String::is_empty);
-        heads.sort();
-        heads.dedup();
-        let mut stem_heads: Vec<(String, usize)> = Vec::new();
-        for term in highlight.terms.iter().chain(highlight.phrases.iter().flat_map(|(words, _)| words)) {
-            match stem_heads.iter_mut().find(|(h, _)| h == head(term)) {
-                Some((_, len)) => *len = (*len).min(term.len()),
-                None => stem_heads.push((head(term).to_string(), term.len())),
-            }
-        }
-        let mut shortest = [0; 256];
-        let targets = highlight.terms.iter().chain(highlight.phrases.iter().flat_map(|(words, _)| words));
-        for target in targets.chain(&highlight.prefixes).chain(&highlight.exact) {
-            if let Some(&b) = target.as_bytes().first().filter(|b| b.is_ascii()) {
-                for b in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
-                    let least = &mut shortest[usize::from(b)];
-                    *least = if *least == 0 { target.len() } else { (*least).min(target.len()) };
-                }
-            }
+        let stemmed_words = || highlight.terms.iter().chain(highlight.phrases.iter().flat_map(|(words, _)| words));
+        let every_word = !highlight.fuzzy.is_empty()
+            || stemmed_words().chain(&highlight.prefixes).chain(&highlight.exact).any(String::is_empty);
+        // Marked words are folded, so lower-case; a word of the body may start with either case.
+        let mut shortest = shortest_by_first_byte(stemmed_words().chain(&highlight.prefixes).chain(&highlight.exact));
+        for b in b'a'..=b'z' {
+            shortest[usize::from(b.to_ascii_uppercase())] = shortest[usize::from(b)];
         }
         shortest[0xc0..].fill(1);
         SnippetMaker {
             highlight: highlight.clone(),
             words: NewsTokenizer::default(),
             stemmer: stemmed.then(WordStemmer::default),
-            heads,
             every_word,
-            stem_heads,
             shortest,
+            stem_shortest: shortest_by_first_byte(stemmed_words()),
             toks: Toks::default(),
         }
     }
@@ -183,8 +159,8 @@ impl SnippetMaker {
     }
 
     /// The body's words that could be marked, as the index analysed them, with their
-    /// positions. A word that starts with none of the heads matches no term, phrase word,
-    /// prefix or exact word, and is skipped unread (most of a body's words, and folding them
+    /// positions. A word that starts with no term, phrase word, prefix or exact word (see
+    /// [`may_be_marked`]) matches none of them, and is skipped unread (most of a body's words, and folding them
     /// was most of a snippet's time); leaving it out changes no phrase match either, since
     /// phrase words are matched by position. Stemming is costlier still: of the words kept,
     /// only those that could stem to a marked term are stemmed; the others get an empty
@@ -245,7 +221,7 @@ impl SnippetMaker {
         let mut stream = self.words.token_stream(text);
         while let Some(t) = stream.next() {
             words = t.position + 1;
-            if t.text.len() >= MAX_TOKEN_BYTES || (!self.every_word && !may_start_with(&t.text, &self.heads)) {
+            if t.text.len() >= MAX_TOKEN_BYTES || (!self.every_word && !may_be_marked(&t.text, &self.shortest)) {
                 continue;
             }
             let start = toks.text.len();
@@ -253,9 +229,7 @@ impl SnippetMaker {
             let folded = start..toks.text.len();
             let stem = match &mut self.stemmer {
                 None => folded.clone(),
-                Some(stemmer)
-                    if self.stem_heads.iter().any(|(h, len)| could_stem_to(&toks.text[folded.clone()], h, *len)) =>
-                {
+                Some(stemmer) if may_stem_to_a_mark(&toks.text[folded.clone()], &self.stem_shortest) => {
                     match stemmer.changed_stem(&toks.text[folded.clone()]) {
                         Some(stem) => {
                             let from = toks.text.len();
@@ -601,7 +575,8 @@ mod tests {
         let mut stemmer = WordStemmer::default();
         for word in &words {
             let stem = stemmer.stem(word).to_string();
-            assert!(could_stem_to(word, head(&stem), stem.len()), "{word} → {stem}");
+            let keeps_start = stem.chars().next().is_none_or(|c| word.starts_with(c));
+            assert!(keeps_start && word.len() >= stem.len(), "{word} → {stem}");
         }
     }
 
