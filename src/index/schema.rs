@@ -45,7 +45,7 @@ use crate::index::store::{Codec, DictionaryRef};
 
 /// Version of the schema and analyzers. Bump it whenever either changes: an index written
 /// under another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// `type` of an entry document.
 const TYPE_ENTRY: &str = "entry";

@@ -614,6 +614,7 @@ mod tests {
             .step_by(3)
             .chain([
                 "Kashmir's “kashmiri” o'kashmir 1,000 2.5 rock'n'roll Émile émigré ÉCOLE don't".to_string(),
+                "L'Kashmir l’école dell'Emilia qu'internet D'US d'prime minister l'prime l'd'minister".to_string(),
                 "it's i'll in. in, u.s. U.S. US it’s i’nternet internet's in-depth intern Über us 12,345,678 \
                  1.2345678 b'roadband b.roadband"
                     .to_string(),
