@@ -248,6 +248,21 @@ fn search_builds_the_default_index_from_the_corpus_folder() {
     let again = newsdex().current_dir(t.path()).args(["search", "tanks"]).output().unwrap();
     assert_eq!(again.status.code(), Some(0));
     assert!(again.stderr.is_empty(), "the second search reuses the index");
+    // Written under another schema version (an older newsdex): built again, not an error.
+    let total =
+        |out: &std::process::Output| serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["total"].clone();
+    let before = newsdex().current_dir(t.path()).args(["search", "tanks", "--json"]).output().unwrap();
+    assert!(total(&before).as_u64().is_some_and(|n| n > 0));
+    let meta_path = t.path().join("index/meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    std::fs::write(&meta_path, meta.replace("\\\"schema_version\\\":", "\\\"schema_version\\\":9")).unwrap();
+    let old = newsdex().current_dir(t.path()).args(["search", "tanks", "--json"]).output().unwrap();
+    let err = String::from_utf8_lossy(&old.stderr);
+    assert_eq!(old.status.code(), Some(0), "{err}");
+    assert!(err.contains("written by another version of newsdex") && err.contains("building it again"), "{err}");
+    assert_eq!(total(&old), total(&before));
+    let after = newsdex().current_dir(t.path()).args(["search", "tanks"]).output().unwrap();
+    assert!(after.stderr.is_empty(), "built once: {}", String::from_utf8_lossy(&after.stderr));
 }
 
 #[test]

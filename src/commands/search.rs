@@ -108,17 +108,35 @@ fn explain(args: &SearchArgs, request: &SearchRequest, engine: Engine) -> Result
     Ok(Status::Success)
 }
 
-/// Opens the index; the default one is built from `corpus/` first when it does not exist.
+/// Opens the index; the default one is built from `corpus/` first when it does not exist,
+/// and built again when an earlier version of newsdex wrote it (it holds only `corpus/`).
 fn open(explicit: Option<&Path>) -> Result<NewsIndex> {
     if let Some(path) = explicit {
         return NewsIndex::open(path);
     }
     let path = PathBuf::from(DEFAULT_INDEX_DIR);
     let corpus = Path::new(DEFAULT_CORPUS_DIR);
-    if !index::exists(&path) && corpus.is_dir() {
-        eprintln!("newsdex: no index at {}/ yet; building it from {}/ first", path.display(), corpus.display());
-        let summary = build(corpus, &path, &BuildOptions::default(), &StderrReport::new(false))?;
-        eprintln!("newsdex: {}", summary_line(&summary, &path));
+    if !corpus.is_dir() {
+        return NewsIndex::open(&path);
     }
+    let rebuild = if !index::exists(&path) {
+        eprintln!("newsdex: no index at {}/ yet; building it from {}/ first", path.display(), corpus.display());
+        false
+    } else {
+        match NewsIndex::open(&path) {
+            Err(Error::Incompatible { found, .. }) => {
+                eprintln!(
+                    "newsdex: the index at {}/ was written by another version of newsdex ({found}); building it again from {}/",
+                    path.display(),
+                    corpus.display()
+                );
+                true
+            }
+            opened => return opened,
+        }
+    };
+    let options = BuildOptions { rebuild, ..BuildOptions::default() };
+    let summary = build(corpus, &path, &options, &StderrReport::new(false))?;
+    eprintln!("newsdex: {}", summary_line(&summary, &path));
     NewsIndex::open(&path)
 }
