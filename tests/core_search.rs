@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Deserialize;
 
-use crate::util::{fixture, newsdex, seed, TestDir};
+use crate::util::{fixture, mark_written_by_another_version, newsdex, seed, TestDir};
 
 const RUTTE: &str = "https://p.dw.com/p/4mJZz";
 const CROATIA: &str = "https://p.dw.com/p/4mKEG";
@@ -253,9 +253,7 @@ fn search_builds_the_default_index_from_the_corpus_folder() {
         |out: &std::process::Output| serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["total"].clone();
     let before = newsdex().current_dir(t.path()).args(["search", "tanks", "--json"]).output().unwrap();
     assert!(total(&before).as_u64().is_some_and(|n| n > 0));
-    let meta_path = t.path().join("index/meta.json");
-    let meta = std::fs::read_to_string(&meta_path).unwrap();
-    std::fs::write(&meta_path, meta.replace("\\\"schema_version\\\":", "\\\"schema_version\\\":9")).unwrap();
+    mark_written_by_another_version(&t.path().join("index"));
     let old = newsdex().current_dir(t.path()).args(["search", "tanks", "--json"]).output().unwrap();
     let err = String::from_utf8_lossy(&old.stderr);
     assert_eq!(old.status.code(), Some(0), "{err}");

@@ -10,7 +10,7 @@ use std::process::Output;
 use serde_json::Value;
 
 use crate::util::newsroom::{corpus, Newsroom, Page};
-use crate::util::{newsdex, shared, stderr, TestDir};
+use crate::util::{mark_written_by_another_version, newsdex, shared, stderr, TestDir};
 
 /// What an index holds, entry by entry: id → (title, body, files of its pages).
 pub type Dump = BTreeMap<String, (String, String, Vec<String>)>;
@@ -259,9 +259,7 @@ fn rebuild_starts_from_scratch_and_replaces_an_incompatible_index() {
     assert_eq!(dump(&t.index()).unwrap(), before);
 
     // An index recorded as written under another schema version.
-    let meta_path = t.index().join("meta.json");
-    let meta = fs::read_to_string(&meta_path).unwrap();
-    fs::write(&meta_path, meta.replace("\\\"schema_version\\\":", "\\\"schema_version\\\":9")).unwrap();
+    mark_written_by_another_version(&t.index());
     let out = t.search(&["troops"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("newsdex index --rebuild"), "{}", stderr(&out));

@@ -302,6 +302,8 @@ pub(crate) fn open_for_writing(path: &Path, rebuild: bool, settings: WriterSetti
             }
             Err(e) => return Err(e),
         };
+        // Read again under the lock: another writer may have committed since the index was
+        // opened.
         let metas = index.load_metas().map_err(|e| damaged_or(path, e))?;
         return match check_compatible(path, &index, &metas) {
             Ok(fields) if rebuild => {

@@ -132,10 +132,10 @@ impl SnippetMaker {
     /// body (as [`analyzer::news`] does) or not ([`analyzer::news_unstemmed`]).
     pub fn new(highlight: &Highlight, stemmed: bool) -> SnippetMaker {
         let stemmed_words = || highlight.terms.iter().chain(highlight.phrases.iter().flat_map(|(words, _)| words));
-        let every_word = !highlight.fuzzy.is_empty()
-            || stemmed_words().chain(&highlight.prefixes).chain(&highlight.exact).any(String::is_empty);
+        let marked_words = || stemmed_words().chain(&highlight.prefixes).chain(&highlight.exact);
+        let every_word = !highlight.fuzzy.is_empty() || marked_words().any(String::is_empty);
         // Marked words are folded, so lower-case; a word of the body may start with either case.
-        let mut shortest = shortest_by_first_byte(stemmed_words().chain(&highlight.prefixes).chain(&highlight.exact));
+        let mut shortest = shortest_by_first_byte(marked_words());
         for b in b'a'..=b'z' {
             shortest[usize::from(b.to_ascii_uppercase())] = shortest[usize::from(b)];
         }

@@ -148,3 +148,13 @@ pub fn text<'a>(entry: &'a Value, key: &str) -> &'a str {
 pub fn strings(v: &Value) -> Vec<&str> {
     v.as_array().unwrap_or_else(|| panic!("{v} is not a list")).iter().map(|s| s.as_str().unwrap()).collect()
 }
+
+/// Makes the index in `index` look written by another schema version (an older or newer
+/// newsdex), as its last commit records it.
+pub fn mark_written_by_another_version(index: &Path) {
+    let meta_path = index.join("meta.json");
+    let meta = std::fs::read_to_string(&meta_path).unwrap();
+    let changed = meta.replace("\\\"schema_version\\\":", "\\\"schema_version\\\":9");
+    assert_ne!(changed, meta, "meta.json records a schema version");
+    std::fs::write(&meta_path, changed).unwrap();
+}
