@@ -41,8 +41,8 @@ impl From<Status> for ExitCode {
 
 /// Runs a subcommand.
 pub fn run(command: Command) -> Result<Status> {
-    if matches!(command, Command::Search(_) | Command::Show(_) | Command::Stats(_)) {
-        small_pages_only();
+    if !matches!(command, Command::Search(_) | Command::Show(_) | Command::Stats(_)) {
+        huge_pages_allowed(true);
     }
     match command {
         Command::Extract(args) => extract::run(args),
@@ -57,19 +57,36 @@ pub fn run(command: Command) -> Result<Status> {
     }
 }
 
-/// Turns transparent huge pages off for this process. mimalloc asks the kernel for 2 MiB
-/// pages, and the first touch of each costs the zeroing of all of it (about 0.2 ms here); a
-/// one-shot search uses a few hundred KiB of heap, so it paid that inside its first
-/// snippets. Measured at 100k entries over the query mix (fresh processes, the binaries
-/// alternating): `took_ms` median 1.218 → 1.012 ms, the whole process 6.1 → 5.6 ms. Long
-/// runs (`index`, `serve`) keep the default.
-fn small_pages_only() {
+/// Transparent huge pages are off from before `main` (and its first allocation): mimalloc
+/// asks the kernel for 2 MiB pages, and the first touch of each costs the zeroing of all of it
+/// (about 0.2 ms here), while a one-shot search uses a few hundred KiB of heap. Turned off in
+/// [`run`] (the eighth round), a search still paid for the huge pages that the Rust runtime's
+/// and clap's first allocations had touched; off from the start, a whole `newsdex search`
+/// process takes 0.6–0.8 ms less (at 100k entries over the query mix, the binaries
+/// alternating: 5.74 → 4.94 and 5.69 → 5.10 ms wall), while `took_ms` rose by 0.08 ms (0.920
+/// → 0.996, 1.018 → 1.094): the heap the search itself touches is now in 4 KiB pages rather
+/// than the huge page the start-up had already paid for. Long runs (`index`, `serve`, `eval`,
+/// `export`, `extract`) turn them back on in [`run`].
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static SMALL_PAGES_FROM_THE_START: extern "C" fn() = small_pages_from_the_start;
+
+#[cfg(target_os = "linux")]
+extern "C" fn small_pages_from_the_start() {
+    huge_pages_allowed(false);
+}
+
+/// Sets whether the kernel may back this process's memory with transparent huge pages.
+fn huge_pages_allowed(allowed: bool) {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes one integer argument and changes nothing but the
     // process's huge-page policy; a failure (an old kernel) leaves the default in place.
     unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        libc::prctl(libc::PR_SET_THP_DISABLE, libc::c_ulong::from(!allowed), 0, 0, 0);
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = allowed;
 }
 
 /// Buffered stdout; write errors name stdout so that a closed pipe can be recognised.
