@@ -78,9 +78,15 @@ impl NewsIndex {
             // reading parses the schema, about 160,000 instructions.
             let (index, metas) = open_existing(path)?;
             let fields = check_compatible(path, &index, &metas)?;
+            // No cache of store blocks: a block is a 4 KiB copy of the file, cheaper to read
+            // again than to keep. Kept, each of a page's hits held on to its block and the
+            // next was copied into memory never touched before, a page fault of 3.5–5 µs on
+            // this machine; freed, the same memory serves every hit (BENCHMARKS.md, twelfth
+            // round).
             let reader: IndexReader = index
                 .reader_builder()
                 .reload_policy(ReloadPolicy::Manual)
+                .doc_store_cache_num_blocks(0)
                 .try_into()
                 .map_err(|e| damaged_or(path, e))?;
             let view = current_view(path, &index, &reader, Some(metas))?;

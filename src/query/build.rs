@@ -376,6 +376,9 @@ impl<'a> Builder<'a> {
                         parts.push((o, q));
                     }
                 }
+                if parts.iter().all(|(o, _)| *o == TOccur::Should) {
+                    parts = flatten_optional(parts);
+                }
                 if parts.is_empty() {
                     None
                 } else {
@@ -448,4 +451,21 @@ pub(crate) fn sources_filter(terms: &[Term]) -> Box<dyn Query> {
 /// file records, which no query may see.
 pub fn all_entries(fields: &Fields) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(Box::new(TermQuery::new(fields.all_entries_term(), IndexRecordOption::Basic)), 1.0))
+}
+
+/// Clauses that may match (`a OR b`), with each clause that is itself a union of optional
+/// clauses (a word's title and body queries) replaced by its parts: the same matches and the
+/// same sums of scores, but one union of term queries, which Tantivy ranks by block-max
+/// WAND and walks without a union inside a union (BENCHMARKS.md, twelfth round).
+fn flatten_optional(parts: Vec<(TOccur, Box<dyn Query>)>) -> Vec<(TOccur, Box<dyn Query>)> {
+    let mut flat = Vec::with_capacity(parts.len() * 2);
+    for (occur, query) in parts {
+        match query.downcast_ref::<BooleanQuery>() {
+            Some(inner) if inner.clauses().iter().all(|(o, _)| *o == TOccur::Should) => {
+                flat.extend(inner.clauses().iter().map(|(o, q)| (*o, q.box_clone())));
+            }
+            _ => flat.push((occur, query)),
+        }
+    }
+    flat
 }
