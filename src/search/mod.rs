@@ -168,13 +168,11 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
     };
     // The count a page needs (see `count`).
     let counter = CappedCount::for_page(request.offset, request.limit);
-    // A phrase alone that may match more entries than are counted exactly: past the count's
-    // limit, only candidates that could enter the top have their positions read (see
+    // A phrase alone: its matches are walked without Tantivy's phrase scorer, and past the
+    // count's limit only candidates that could enter the top have their positions read (see
     // `phrase`).
     let pruned_phrase = match (&compiled.phrase, sort, request.facets) {
-        (Some(fields), Sort::Relevance, false) => {
-            (phrase::candidates_at_most(&searcher, fields).map_err(damaged)? > counter.limit as u64).then_some(fields)
-        }
+        (Some(fields), Sort::Relevance, false) => Some(fields),
         _ => None,
     };
     match (sort, pruned_under_filter, pruned_phrase) {
