@@ -454,9 +454,10 @@ pub fn all_entries(fields: &Fields) -> Box<dyn Query> {
 }
 
 /// Clauses that may match (`a OR b`), with each clause that is itself a union of optional
-/// clauses (a word's title and body queries) replaced by its parts: the same matches and the
-/// same sums of scores, but one union of term queries, which Tantivy ranks by block-max
-/// WAND and walks without a union inside a union (BENCHMARKS.md, twelfth round).
+/// clauses (a word's title and body queries) replaced by its parts: the same matches, each
+/// scored by the sum of the same scores (added in another order, so equal up to a float's
+/// last bit), but one union of term queries, which Tantivy ranks by block-max WAND and walks
+/// without a union inside a union (BENCHMARKS.md, twelfth round).
 fn flatten_optional(parts: Vec<(TOccur, Box<dyn Query>)>) -> Vec<(TOccur, Box<dyn Query>)> {
     let mut flat = Vec::with_capacity(parts.len() * 2);
     for (occur, query) in parts {
