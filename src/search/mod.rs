@@ -171,11 +171,11 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
     // A phrase alone: its matches are walked without Tantivy's phrase scorer, and past the
     // count's limit only candidates that could enter the top have their positions read (see
     // `phrase`).
-    let pruned_phrase = match (&compiled.phrase, sort, request.facets) {
+    let phrase_alone = match (&compiled.phrase, sort, request.facets) {
         (Some(fields), Sort::Relevance, false) => Some(fields),
         _ => None,
     };
-    match (sort, pruned_under_filter, pruned_phrase) {
+    match (sort, pruned_under_filter, phrase_alone) {
         (_, _, Some(fields)) => {
             (top, total) =
                 phrase::top(&searcher, fields, request.offset, request.limit.max(1), counter).map_err(damaged)?;

@@ -61,13 +61,17 @@ pub fn top(
     let mut counted = 0;
     for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
         let segment = ordinal as u32;
-        let mut parts = Vec::with_capacity(plans.len());
-        for (field, bound, weight) in &plans {
-            if let Some(part) = FieldPart::open(reader, field, bound, weight.as_ref())? {
-                parts.push(part);
+        // The segment's positions (its reader keeps its own copy private).
+        let index = reader.index();
+        let positions = index.segment(index.new_segment_meta(reader.segment_id(), reader.max_doc()));
+        let positions = CompositeFile::open(&positions.open_read(SegmentComponent::Positions)?)?;
+        let mut walkers = Vec::with_capacity(plans.len());
+        for (field, bound, _) in &plans {
+            if let Some(walker) = Walker::open(reader, &positions, field, bound.clone())? {
+                walkers.push(walker);
             }
         }
-        let found = segment_top(reader, &mut parts, wanted, counter.limit)?;
+        let found = segment_top(reader, &plans, &mut walkers, wanted, counter.limit)?;
         hits.extend(found.hits.into_iter().map(|(score, doc)| (score, DocAddress::new(segment, doc))));
         counted += found.count;
     }
@@ -75,10 +79,10 @@ pub fn top(
     Ok((page(hits, offset, limit), counter.total(counted)))
 }
 
-/// The phrase in one field of one segment.
-struct FieldPart<'a> {
-    /// Every match, in order, up to the count's limit.
-    walker: Walker,
+/// The phrase in one field of one segment, once the count has passed its limit: the
+/// candidates walked on the words' postings, and Tantivy's phrase scorer asked about those
+/// that could enter the top.
+struct FieldPart {
     /// The words' postings (documents and frequencies), rarest first.
     words: Vec<SegmentPostings>,
     /// The rarest word's postings again, a block at a time: the most the phrase can score in
@@ -86,30 +90,26 @@ struct FieldPart<'a> {
     blocks: BlockSegmentPostings,
     /// The last entry of the block of `blocks` that holds `next`, and that most.
     block: Option<(DocId, Score)>,
-    /// The candidate looked at: an entry holding every word, or [`TERMINATED`] (set once
-    /// every match is no longer counted).
+    /// The candidate looked at: an entry holding every word, or [`TERMINATED`].
     next: DocId,
     norms: FieldNormReader,
     /// The phrase's BM25 weight in this field, boosted as the field is.
     bound: Bm25Weight,
-    /// Tantivy's phrase query in this field, and its scorer once candidates are asked about
-    /// one at a time (past the count's limit).
-    weight: &'a dyn Weight,
-    boost: Score,
-    phrase: Option<Box<dyn Scorer>>,
+    /// Tantivy's scorer of the phrase in this field.
+    phrase: Box<dyn Scorer>,
     /// Where `phrase` stands: on a match (`Ok`), or past a candidate that was not one, below
     /// the first document it may match next (`Err`).
     at: Result<DocId, DocId>,
 }
 
-impl<'a> FieldPart<'a> {
+impl FieldPart {
     /// `None` when a word is not in the segment's field.
     fn open(
         reader: &SegmentReader,
         field: &PhraseField,
         bound: &Bm25Weight,
-        weight: &'a dyn Weight,
-    ) -> tantivy::Result<Option<FieldPart<'a>>> {
+        weight: &dyn Weight,
+    ) -> tantivy::Result<Option<FieldPart>> {
         let Some((_, first)) = field.terms.first() else { return Ok(None) };
         let inverted = reader.inverted_index(first.field())?;
         let mut words = Vec::with_capacity(field.terms.len());
@@ -124,21 +124,10 @@ impl<'a> FieldPart<'a> {
             return Ok(None);
         };
         let words = words.into_iter().map(|(postings, _)| postings).collect();
+        let phrase = weight.scorer(reader, field.boost)?;
+        let at = Ok(phrase.doc());
         let norms = reader.get_fieldnorms_reader(first.field())?;
-        let Some(walker) = Walker::open(reader, field, bound.clone(), norms.clone())? else { return Ok(None) };
-        Ok(Some(FieldPart {
-            walker,
-            words,
-            blocks,
-            block: None,
-            next: 0,
-            norms,
-            bound: bound.clone(),
-            weight,
-            boost: field.boost,
-            phrase: None,
-            at: Err(0),
-        }))
+        Ok(Some(FieldPart { words, blocks, block: None, next: 0, norms, bound: bound.clone(), phrase, at }))
     }
 
     /// The first entry from `target` on that holds every word.
@@ -181,31 +170,23 @@ impl<'a> FieldPart<'a> {
     }
 
     /// The phrase's score at the current candidate, if the words stand in a row there.
-    fn score_here(&mut self, reader: &SegmentReader) -> tantivy::Result<Option<Score>> {
+    fn score_here(&mut self) -> Option<Score> {
         let doc = self.next;
-        let phrase = match &mut self.phrase {
-            Some(phrase) => phrase,
-            None => {
-                let phrase = self.weight.scorer(reader, self.boost)?;
-                self.at = Ok(phrase.doc());
-                self.phrase.insert(phrase)
-            }
-        };
         match self.at {
-            Ok(at) if at == doc => return Ok(Some(phrase.score())),
-            Ok(at) | Err(at) if at > doc => return Ok(None),
+            Ok(at) if at == doc => return Some(self.phrase.score()),
+            Ok(at) | Err(at) if at > doc => return None,
             _ => {}
         }
-        Ok(match phrase.seek_danger(doc) {
+        match self.phrase.seek_danger(doc) {
             SeekDangerResult::Found => {
                 self.at = Ok(doc);
-                Some(phrase.score())
+                Some(self.phrase.score())
             }
             SeekDangerResult::SeekLowerBound(next) => {
                 self.at = Err(next);
                 None
             }
-        })
+        }
     }
 }
 
@@ -324,19 +305,17 @@ struct Walker {
 
 impl Walker {
     /// A walker standing on the first match; `None` when a word is not in the field.
+    /// `positions` is the segment's positions file.
     fn open(
         reader: &SegmentReader,
+        positions: &CompositeFile,
         field: &PhraseField,
         weight: Bm25Weight,
-        norms: FieldNormReader,
     ) -> tantivy::Result<Option<Walker>> {
         let Some((_, first)) = field.terms.first() else { return Ok(None) };
         let inverted = reader.inverted_index(first.field())?;
-        // The segment's positions of this field (the reader keeps its own copy private).
-        let index = reader.index();
-        let segment = index.segment(index.new_segment_meta(reader.segment_id(), reader.max_doc()));
-        let composite = CompositeFile::open(&segment.open_read(SegmentComponent::Positions)?)?;
-        let Some(all_positions) = composite.open_read(first.field()) else { return Ok(None) };
+        let Some(all_positions) = positions.open_read(first.field()) else { return Ok(None) };
+        let norms = reader.get_fieldnorms_reader(first.field())?;
         let mut infos = Vec::with_capacity(field.terms.len());
         for (place, term) in &field.terms {
             let Some(info) = inverted.get_term_info(term)? else { return Ok(None) };
@@ -428,7 +407,8 @@ struct SegmentTop {
 /// The best `wanted` hits of a segment, counting every match until `limit` is passed.
 fn segment_top(
     reader: &SegmentReader,
-    parts: &mut [FieldPart],
+    plans: &[(&PhraseField, Bm25Weight, Box<dyn Weight>)],
+    walkers: &mut [Walker],
     wanted: usize,
     limit: usize,
 ) -> tantivy::Result<SegmentTop> {
@@ -438,15 +418,15 @@ fn segment_top(
     let mut count = 0;
     // Every match counts: the walkers go from match to match.
     let last = loop {
-        let doc = parts.iter().map(|p| p.walker.doc).min().unwrap_or(TERMINATED);
+        let doc = walkers.iter().map(|w| w.doc).min().unwrap_or(TERMINATED);
         if doc == TERMINATED {
             let hits = top.into_vec().into_iter().map(|hit| (hit.sort_key, hit.doc)).collect();
             return Ok(SegmentTop { hits, count });
         }
         let mut score = 0.0;
-        for part in parts.iter_mut().filter(|p| p.walker.doc == doc) {
-            score += part.walker.score();
-            part.walker.find(doc + 1);
+        for walker in walkers.iter_mut().filter(|w| w.doc == doc) {
+            score += walker.score();
+            walker.find(doc + 1);
         }
         if is_alive(doc) {
             count += 1;
@@ -457,8 +437,12 @@ fn segment_top(
         }
     };
     // Past the limit: only candidates whose best possible score reaches the top are asked.
-    for part in parts.iter_mut() {
-        part.next = part.holding_all(last + 1);
+    let mut parts = Vec::with_capacity(plans.len());
+    for (field, bound, weight) in plans {
+        if let Some(mut part) = FieldPart::open(reader, field, bound, weight.as_ref())? {
+            part.next = part.holding_all(last + 1);
+            parts.push(part);
+        }
     }
     loop {
         let doc = parts.iter().map(|p| p.next).min().unwrap_or(TERMINATED);
@@ -489,7 +473,7 @@ fn segment_top(
         if worth_it && is_alive(doc) {
             let mut score: Option<Score> = None;
             for part in parts.iter_mut().filter(|p| here(p)) {
-                if let Some(s) = part.score_here(reader)? {
+                if let Some(s) = part.score_here() {
                     score = Some(score.unwrap_or(0.0) + s);
                 }
             }
