@@ -135,3 +135,53 @@ fn a_missing_or_damaged_dictionary_is_damage_that_rebuild_repairs() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stored_texts(&t.index()), extracted(&files));
 }
+
+/// Hits are read from the store as Tantivy lays a document out there (`Fields::stored_in`),
+/// not through a Tantivy document: every entry of an index of two segments, with and without
+/// a dictionary, takes that way and gives back what the usual way gives; a file record,
+/// whose stored value is another field, is left to the usual way.
+#[test]
+fn hits_are_read_from_the_store_as_tantivy_lays_them_out() {
+    use newsdex::index::NewsIndex;
+    use tantivy::schema::Value;
+    use tantivy::TantivyDocument;
+
+    for (files, seed) in [(600, 5), (4, 6)] {
+        let t = TestDir::new();
+        let pages = newsroom_corpus(&t, files, seed);
+        let out = index(&t, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        // A second run adds a segment.
+        let mut n = Newsroom::new(seed + 100);
+        corpus(&mut n, 3).iter().for_each(|p| drop(p.write(&t.corpus())));
+        let out = index(&t, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(segments(&t.index()) >= 2, "{} files: two segments", pages.len());
+
+        let index = NewsIndex::open(&t.index()).expect("the index opens");
+        let fields = index.fields();
+        let (searcher, codec) = index.view();
+        let (mut entries, mut records) = (0, 0);
+        for reader in searcher.segment_readers() {
+            let store = reader.get_store_reader(0).unwrap();
+            for doc in reader.doc_ids_alive() {
+                let raw = store.get_document_bytes(doc).unwrap();
+                let document: TantivyDocument = store.get(doc).unwrap();
+                match document.get_first(fields.stored).and_then(|v| v.as_bytes()) {
+                    Some(bytes) => {
+                        entries += 1;
+                        assert_eq!(fields.stored_in(&raw), Some(bytes), "document {doc}");
+                        let read = fields.entry_in_store(&raw, &codec).unwrap().expect("read from the store");
+                        let usual = fields.entry(&document, &codec).unwrap();
+                        assert_eq!(format!("{read:?}"), format!("{usual:?}"), "document {doc}");
+                    }
+                    None => {
+                        records += 1;
+                        assert_eq!(fields.stored_in(&raw), None, "document {doc} holds no entry");
+                    }
+                }
+            }
+        }
+        assert!(entries > 0 && records > 0, "{entries} entries, {records} file records");
+    }
+}

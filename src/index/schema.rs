@@ -290,6 +290,35 @@ impl Fields {
         parse_stored(&self.stored_json(doc, codec)?)
     }
 
+    /// The entry held by a document as Tantivy's store keeps it (`StoreReader::get_document_bytes`),
+    /// or `None` when the document is laid out otherwise than [`Fields::stored_in`] expects.
+    pub fn entry_in_store(&self, doc: &[u8], codec: &Codec) -> Result<Option<IndexedEntry>, Error> {
+        match self.stored_in(doc) {
+            Some(bytes) => parse_stored(&codec.decompress(bytes)?).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The bytes of the `stored` field in a document as Tantivy 0.27's store writes it, when
+    /// that is the document's only stored value (as in every entry): the number of values,
+    /// then the field's number (4 bytes, little-endian), the type code of bytes (4) and the
+    /// length, the numbers as Tantivy's variable-length integers (7 bits a byte, the last
+    /// byte's high bit set). Read through [`TantivyDocument`], those bytes are copied one at
+    /// a time and into a document of their own: a tenth of the time of a three-word search
+    /// repeated in one process. Anything else gives `None`, and the caller reads the
+    /// document the usual way; a test checks both ways agree.
+    pub fn stored_in<'a>(&self, doc: &'a [u8]) -> Option<&'a [u8]> {
+        const BYTES_CODE: u8 = 4;
+        let (values, rest) = read_vint(doc)?;
+        let (field, rest) = rest.split_first_chunk::<4>()?;
+        let (&code, rest) = rest.split_first()?;
+        if values != 1 || u32::from_le_bytes(*field) != self.stored.field_id() || code != BYTES_CODE {
+            return None;
+        }
+        let (len, rest) = read_vint(rest)?;
+        (rest.len() as u64 == len).then_some(rest)
+    }
+
     /// The entry a stored document holds, and the hash [`Fields::document`] gave with it.
     pub fn entry_and_hash(&self, doc: &TantivyDocument, codec: &Codec) -> Result<(IndexedEntry, u64), Error> {
         let json = self.stored_json(doc, codec)?;
@@ -444,4 +473,17 @@ impl CommitPayload {
     pub fn current(dictionary: Option<DictionaryRef>) -> CommitPayload {
         CommitPayload { schema_version: SCHEMA_VERSION, writer: env!("CARGO_PKG_VERSION").to_string(), dictionary }
     }
+}
+
+/// A variable-length integer as Tantivy writes it (7 bits a byte, least significant first,
+/// the high bit set on the last byte), and what follows it.
+fn read_vint(bytes: &[u8]) -> Option<(u64, &[u8])> {
+    let mut value = 0u64;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 != 0 {
+            return Some((value, &bytes[i + 1..]));
+        }
+    }
+    None
 }
