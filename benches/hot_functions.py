@@ -20,6 +20,7 @@ import argparse
 import collections
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,10 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "src", "hot_functions.txt"))
     opts = parser.parse_args()
     binary = os.path.realpath(opts.bin)
+    if shutil.which("valgrind") is None:
+        sys.exit("hot_functions.py: valgrind is needed (apt-get install valgrind)")
+    if not os.path.exists(binary):
+        sys.exit(f"hot_functions.py: no binary at {binary} (cargo build --release)")
     runs = collections.Counter()
     all_searches = searches(opts.queries)
     with tempfile.TemporaryDirectory() as tmp:
