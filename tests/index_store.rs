@@ -171,7 +171,7 @@ fn hits_are_read_from_the_store_as_tantivy_lays_them_out() {
                     Some(bytes) => {
                         entries += 1;
                         assert_eq!(fields.stored_in(&raw), Some(bytes), "document {doc}");
-                        let read = fields.entry_in_store(&raw, &codec).unwrap().expect("read from the store");
+                        let read = fields.entry_in(&store, doc, &codec, |e| panic!("{e}")).unwrap();
                         let usual = fields.entry(&document, &codec).unwrap();
                         assert_eq!(format!("{read:?}"), format!("{usual:?}"), "document {doc}");
                     }

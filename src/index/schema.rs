@@ -33,7 +33,8 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
     Value, STORED,
 };
-use tantivy::{DateTime, TantivyDocument, Term};
+use tantivy::store::StoreReader;
+use tantivy::{DateTime, DocId, TantivyDocument, TantivyError, Term};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::date::EntryDate;
@@ -290,12 +291,20 @@ impl Fields {
         parse_stored(&self.stored_json(doc, codec)?)
     }
 
-    /// The entry held by a document as Tantivy's store keeps it (`StoreReader::get_document_bytes`),
-    /// or `None` when the document is laid out otherwise than [`Fields::stored_in`] expects.
-    pub fn entry_in_store(&self, doc: &[u8], codec: &Codec) -> Result<Option<IndexedEntry>, Error> {
-        match self.stored_in(doc) {
-            Some(bytes) => parse_stored(&codec.decompress(bytes)?).map(Some),
-            None => Ok(None),
+    /// The entry stored as document `doc` of `store`: its bytes taken as they lie in the
+    /// store ([`Fields::stored_in`]), or read through a Tantivy document when it is laid out
+    /// otherwise. `damaged` says what a Tantivy error reading the store means.
+    pub fn entry_in(
+        &self,
+        store: &StoreReader,
+        doc: DocId,
+        codec: &Codec,
+        damaged: impl Fn(TantivyError) -> Error,
+    ) -> Result<IndexedEntry, Error> {
+        let raw = store.get_document_bytes(doc).map_err(&damaged)?;
+        match self.stored_in(&raw) {
+            Some(bytes) => parse_stored(&codec.decompress(bytes)?),
+            None => self.entry(&store.get::<TantivyDocument>(doc).map_err(damaged)?, codec),
         }
     }
 
@@ -305,8 +314,8 @@ impl Fields {
     /// length, the numbers as Tantivy's variable-length integers (7 bits a byte, the last
     /// byte's high bit set). Read through [`TantivyDocument`], those bytes are copied one at
     /// a time and into a document of their own: a tenth of the time of a three-word search
-    /// repeated in one process. Anything else gives `None`, and the caller reads the
-    /// document the usual way; a test checks both ways agree.
+    /// repeated in one process. Anything else gives `None` ([`Fields::entry_in`] then reads
+    /// the document the usual way); a test checks both ways agree.
     pub fn stored_in<'a>(&self, doc: &'a [u8]) -> Option<&'a [u8]> {
         const BYTES_CODE: u8 = 4;
         let (values, rest) = read_vint(doc)?;

@@ -5,7 +5,7 @@
 //! exporting ten. Paging, sorting and facets do not apply; the query text and the filters do.
 
 use tantivy::query::EnableScoring;
-use tantivy::{DocSet, TantivyDocument, TERMINATED};
+use tantivy::{DocSet, TERMINATED};
 
 use crate::entry::IndexedEntry;
 use crate::error::Result;
@@ -44,17 +44,12 @@ fn visit_matches(
         let alive = reader.alive_bitset();
         let mut scorer = weight.scorer(reader, 1.0).map_err(damaged)?;
         // Entries come in index order, several to a block of the store: the last block read
-        // is kept. Each entry is read as it lies in the store (see `Fields::stored_in`).
+        // is kept. Each entry is read as it lies in the store (see `Fields::entry_in`).
         let store = reader.get_store_reader(1).map_err(|e| damaged(e.into()))?;
         let mut doc = scorer.doc();
         while doc != TERMINATED {
             if alive.is_none_or(|a| a.is_alive(doc)) {
-                let raw = store.get_document_bytes(doc).map_err(damaged)?;
-                let entry = match fields.entry_in_store(&raw, &codec)? {
-                    Some(entry) => entry,
-                    None => fields.entry(&store.get::<TantivyDocument>(doc).map_err(damaged)?, &codec)?,
-                };
-                visit(entry)?;
+                visit(fields.entry_in(&store, doc, &codec, damaged)?)?;
                 count += 1;
             }
             doc = scorer.advance();

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::store::StoreReader;
-use tantivy::{DocAddress, Order, TantivyDocument};
+use tantivy::{DocAddress, Order};
 
 use crate::entry::IndexedEntry;
 use crate::error::Result;
@@ -232,7 +232,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
     let mut maker = snippet::SnippetMaker::new(&compiled.highlight, fields.stemmed);
     let mut hits = Vec::with_capacity(top.len());
     // Each hit's entry is read from its segment's store as it lies there (see
-    // `Fields::stored_in`) rather than through a Tantivy document.
+    // `Fields::entry_in`) rather than through a Tantivy document.
     let mut stores: Vec<Option<StoreReader>> = Vec::new();
     stores.resize_with(searcher.segment_readers().len(), || None);
     for (i, (score, address)) in top.into_iter().take(request.limit).enumerate() {
@@ -242,11 +242,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
                 searcher.segment_reader(address.segment_ord).get_store_reader(0).map_err(|e| damaged(e.into()))?,
             ),
         };
-        let raw = store.get_document_bytes(address.doc_id).map_err(damaged)?;
-        let entry = match fields.entry_in_store(&raw, &codec)? {
-            Some(entry) => entry,
-            None => fields.entry(&searcher.doc::<TantivyDocument>(address).map_err(damaged)?, &codec)?,
-        };
+        let entry = fields.entry_in(store, address.doc_id, &codec, damaged)?;
         let snippet = maker.snippet(&entry.entry.body);
         hits.push(Hit { rank: request.offset + i + 1, score, entry, snippet });
     }
