@@ -6,6 +6,7 @@
 //! 2 error (bad query, bad date, missing index, unreadable input). A closed stdout (`| head`)
 //! is not an error.
 
+mod allocator;
 mod cli;
 mod commands;
 
@@ -13,9 +14,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc: indexing makes many small allocations from several threads at once.
+/// mimalloc, or the C library's allocator for a one-shot search (see [`allocator`]).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::ByCommand = allocator::ByCommand;
 
 fn main() -> ExitCode {
     quiet_about_damaged_index_panics();

@@ -39,9 +39,16 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// Whether a process runs `command` once, for a few milliseconds: such a process keeps
+/// huge pages off (below) and the C library's allocator (`allocator`, which recognises the
+/// same commands by name before the command line is parsed).
+pub(crate) fn one_shot(command: &Command) -> bool {
+    matches!(command, Command::Search(_) | Command::Show(_) | Command::Stats(_))
+}
+
 /// Runs a subcommand.
 pub fn run(command: Command) -> Result<Status> {
-    if !matches!(command, Command::Search(_) | Command::Show(_) | Command::Stats(_)) {
+    if !one_shot(&command) {
         huge_pages_allowed(true);
     }
     match command {
