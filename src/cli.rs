@@ -118,7 +118,8 @@ pub struct IndexArgs {
     #[arg(long, value_name = "MIB", default_value_t = newsdex::index::writer::DEFAULT_MEMORY_BUDGET / (1024 * 1024))]
     pub memory: usize,
 
-    /// Indexing threads (default: one per core).
+    /// Threads building the index (default: one per core, or one for a new index whose files
+    /// fit in half of --memory; every core reads and analyses files either way).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
 

@@ -96,6 +96,15 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Two captures of one live blog with three stories, the second updated a day later.
+fn two_captures(n: &mut Newsroom) -> (Page, Page) {
+    let early = n.page(3);
+    let mut late = early.clone();
+    late.id = n.code();
+    late.updated = early.updated + 1;
+    (early, late)
+}
+
 #[test]
 fn a_second_run_reads_nothing_and_changes_nothing() {
     let t = TestDir::new();
@@ -167,10 +176,7 @@ fn one_entry_per_story_across_files_and_the_newest_capture_wins() {
     let t = TestDir::new();
     let mut n = Newsroom::new(3);
     // Two captures of one live blog: the later one has an extra story and a corrected text.
-    let early = n.page(3);
-    let mut late = early.clone();
-    late.id = n.code();
-    late.updated = early.updated + 1;
+    let (early, mut late) = two_captures(&mut n);
     late.stories[1].paragraphs = vec!["Corrected: the convoy reached the village at dawn.".to_string()];
     late.stories.insert(0, n.story(late.updated));
     let early_path = early.write(&t.corpus());
@@ -203,6 +209,32 @@ fn one_entry_per_story_across_files_and_the_newest_capture_wins() {
     let out = index(&t, &[]);
     assert!(counts(&stderr(&out), "entries").starts_with("entries: 0 added, 0 updated, 4 removed"));
     assert_eq!(dump(&t.index()).unwrap().len(), 0);
+}
+
+#[test]
+fn a_new_index_is_one_segment_without_replaced_entries_or_files_left_behind() {
+    let t = TestDir::new();
+    // Each story's first capture is replaced by the story merged from both captures, so a
+    // third of what was written is deleted again.
+    let (early, late) = two_captures(&mut Newsroom::new(5));
+    early.write(&t.corpus());
+    late.write(&t.corpus());
+    // Two threads building the index write a segment each.
+    let out = index(&t, &["--threads", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let meta: Value = serde_json::from_slice(&fs::read(t.index().join("meta.json")).unwrap()).unwrap();
+    let segments = meta["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), 1, "{meta}");
+    assert!(segments[0]["deletes"].is_null(), "the replaced first captures are gone: {meta}");
+    let id = segments[0]["segment_id"].as_str().unwrap().replace('-', "");
+    for file in fs::read_dir(t.index()).unwrap() {
+        let name = file.unwrap().file_name().to_string_lossy().into_owned();
+        let of_a_segment =
+            name.split('.').next().is_some_and(|s| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(!of_a_segment || name.starts_with(&id), "{name} belongs to a segment the index no longer has");
+    }
+    assert_eq!(dump(&t.index()).unwrap().len(), 2 + 3, "two summaries and three updates");
 }
 
 #[test]

@@ -171,7 +171,10 @@ impl Progress for StderrReport {
 
     fn merging(&self, segments: usize) {
         if !self.bar.is_hidden() {
-            self.bar.set_message(format!("merging {segments} segments into one…"));
+            self.bar.set_message(match segments {
+                1 => "dropping deleted entries…".to_string(),
+                n => format!("merging {n} segments into one…"),
+            });
         }
     }
 }

@@ -419,6 +419,129 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(EXACT, exact());
 }
 
+/// Separates the terms of a pre-analysed text (see [`Replay`]). No term holds it: the
+/// tokenizer ends a word at every control character, and folding makes none.
+const TERM_SEPARATOR: char = '\u{1f}';
+
+/// The analyzers a thread runs ahead of the index writer (see [`Replay`]).
+struct PreAnalysis {
+    news: TextAnalyzer,
+    unstemmed: TextAnalyzer,
+    exact: ExactWords,
+}
+
+thread_local! {
+    static PRE_ANALYSIS: std::cell::RefCell<PreAnalysis> = std::cell::RefCell::new(PreAnalysis {
+        news: news(),
+        unstemmed: news_unstemmed(),
+        exact: ExactWords::default(),
+    });
+}
+
+/// The terms [`NEWS`] (or, unless `stemmed`, [`NEWS_UNSTEMMED`]) makes of `text`, written
+/// for [`Replay`]: each term followed by the separator, and a separator alone for each
+/// position the analyzer skipped (a word too long to index).
+pub fn pre_analysed(text: &str, stemmed: bool) -> String {
+    PRE_ANALYSIS.with_borrow_mut(|pre| {
+        let analyzer = if stemmed { &mut pre.news } else { &mut pre.unstemmed };
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        let mut stream = analyzer.token_stream(text);
+        let mut next = 0;
+        while stream.advance() {
+            let token = stream.token();
+            for _ in next..token.position {
+                out.push(TERM_SEPARATOR);
+            }
+            out.push_str(&token.text);
+            out.push(TERM_SEPARATOR);
+            next = token.position + 1;
+        }
+        out
+    })
+}
+
+/// The words [`EXACT`] makes of `text`, written for [`Replay`]. Cheapest right after
+/// [`pre_analysed`] of the same text with stemming, whose analysis the exact words replay.
+pub fn pre_analysed_exact(text: &str) -> String {
+    PRE_ANALYSIS.with_borrow_mut(|pre| {
+        pre.exact.collect(text);
+        let mut out = String::with_capacity(pre.exact.kept.text.len() + pre.exact.kept.spans.len());
+        for word in pre.exact.kept.iter() {
+            out.push_str(word);
+            out.push(TERM_SEPARATOR);
+        }
+        out
+    })
+}
+
+/// Registers [`Replay`] under the names of the analyzers [`pre_analysed`] and
+/// [`pre_analysed_exact`] stand for, for an index writer that is given their output.
+pub fn register_pre_analysed(manager: &TokenizerManager) {
+    for name in [NEWS, NEWS_UNSTEMMED, EXACT] {
+        manager.register(name, Replay);
+    }
+}
+
+/// The tokenizer of an index writer whose documents hold their title and body analysed
+/// already ([`pre_analysed`], [`pre_analysed_exact`]): it gives back the terms, at their
+/// positions. Tantivy runs the analyzers of a document on its indexing threads, which also
+/// build the postings, and a build ends with merging the segments of every thread into one.
+/// Analysed beforehand, on the threads that read the files, the text is tokenized and
+/// normalised on every core, and what is left is light enough for a single indexing thread
+/// to keep up with two cores: a corpus that fits one segment (100k entries) is then written
+/// as one, and needs no merge (see `writer::with_threads`).
+#[derive(Clone, Copy, Default)]
+pub struct Replay;
+
+/// The token stream of [`Replay`].
+pub struct ReplayStream<'a> {
+    rest: Option<&'a str>,
+    offset: usize,
+    position: usize,
+    token: Token,
+}
+
+impl Tokenizer for Replay {
+    type TokenStream<'a> = ReplayStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ReplayStream<'a> {
+        ReplayStream { rest: Some(text), offset: 0, position: 0, token: Token::default() }
+    }
+}
+
+impl TokenStream for ReplayStream<'_> {
+    fn advance(&mut self) -> bool {
+        while let Some(rest) = self.rest {
+            let (term, after) = match rest.split_once(TERM_SEPARATOR) {
+                Some((term, after)) => (term, Some(after)),
+                None => (rest, None),
+            };
+            let start = self.offset;
+            self.rest = after;
+            self.offset += term.len() + TERM_SEPARATOR.len_utf8();
+            let position = self.position;
+            self.position += 1;
+            if !term.is_empty() {
+                self.token.text.clear();
+                self.token.text.push_str(term);
+                self.token.offset_from = start;
+                self.token.offset_to = start + term.len();
+                self.token.position = position;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
 /// The analyzer for the exact fields (see the module doc).
 pub fn exact() -> TextAnalyzer {
     TextAnalyzer::from(ExactWords::default())
@@ -762,6 +885,42 @@ mod tests {
         assert_eq!(words("O'Brien in N'Djamena, rock'n'roll"), ["obrien", "in", "ndjamena", "rocknrol"]);
         assert_eq!(words("l'd'x"), ["x"], "each elided article goes");
         assert_eq!(words("Protests"), words("protest"));
+    }
+
+    /// Each term an analyzer makes of `text`, with its position.
+    fn positioned(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize)> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push((t.text.clone(), t.position));
+        }
+        out
+    }
+
+    #[test]
+    fn a_writer_replaying_pre_analysed_text_indexes_the_terms_of_the_analyzers() {
+        let long = "x".repeat(MAX_TOKEN_BYTES + 5);
+        let texts = [
+            String::new(),
+            "North Korea's troops, some 10,000 of them".to_string(),
+            format!("{long} starts, {long} {long} sits inside and ends {long}"),
+            "Zoran Milanović: Côte d’Ivoire's L'Espresso — Ukraine-Nordic 2.5% «quoted»".to_string(),
+            "troop troops trooping universe universal the the said".to_string(),
+            "\u{1f}control\u{1f}\u{0}characters\tand\u{85}more ǆ ½ ⒜ ﬁnance".to_string(),
+        ];
+        let mut replay = TextAnalyzer::from(Replay);
+        for text in &texts {
+            for (stemmed, mut analyzer) in [(true, news()), (false, news_unstemmed())] {
+                let expected = positioned(&mut analyzer, text);
+                assert_eq!(positioned(&mut replay, &pre_analysed(text, stemmed)), expected, "{text:?}");
+            }
+            // After the stemmed pass (replayed from it) and on its own.
+            let expected = positioned(&mut exact(), text);
+            let _ = pre_analysed(text, true);
+            assert_eq!(positioned(&mut replay, &pre_analysed_exact(text)), expected, "{text:?}");
+            RECENT.with_borrow_mut(|recent| *recent = Recent::default());
+            assert_eq!(positioned(&mut replay, &pre_analysed_exact(text)), expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -384,6 +384,9 @@ fn index_searcher(path: &Path, index: &Index) -> Result<Searcher> {
 
 fn new_writer(path: &Path, index: &Index, settings: WriterSettings) -> Result<IndexWriter<Queued>> {
     let threads = settings.threads.max(1);
+    // Documents come analysed (`schema::Fields::document`): the writer's analyzers give back
+    // their terms.
+    analyzer::register_pre_analysed(index.tokenizers());
     let options = IndexWriterOptions::builder()
         .num_worker_threads(threads)
         .memory_budget_per_thread(settings.memory_budget / threads)

@@ -40,7 +40,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::date::EntryDate;
 use crate::entry::{Appearance, Entry, IndexedEntry, Kind};
 use crate::error::Error;
-use crate::index::analyzer::{EXACT, KEYWORD, NEWS, NEWS_UNSTEMMED};
+use crate::index::analyzer::{self, EXACT, KEYWORD, NEWS, NEWS_UNSTEMMED};
 use crate::index::manifest::FileRecord;
 use crate::index::store::{Codec, DictionaryRef};
 
@@ -255,16 +255,20 @@ impl Fields {
 
     /// The Tantivy document for an entry, its stored form compressed by `codec`, and a hash
     /// of that stored form before compression (what [`Fields::entry_and_hash`] gives back).
+    /// Title and body are analysed already: only a writer whose analyzers replay them
+    /// ([`analyzer::register_pre_analysed`]) indexes the document as it should.
     pub fn document(&self, item: &IndexedEntry, codec: &Codec) -> (TantivyDocument, u64) {
         let e = &item.entry;
         let mut doc = TantivyDocument::default();
         doc.add_text(self.doc_type, TYPE_ENTRY);
         doc.add_text(self.id, &e.id);
         doc.add_text(self.kind, e.kind.as_str());
-        doc.add_text(self.title, &e.title);
-        doc.add_text(self.body, &e.body);
-        doc.add_text(self.title_exact, &e.title);
-        doc.add_text(self.body_exact, &e.body);
+        // Analysed here, on the thread that read the entry (see `analyzer::Replay`); the
+        // exact words replay the stemmed analysis of the same texts.
+        doc.add_text(self.title, analyzer::pre_analysed(&e.title, self.stemmed));
+        doc.add_text(self.body, analyzer::pre_analysed(&e.body, self.stemmed));
+        doc.add_text(self.title_exact, analyzer::pre_analysed_exact(&e.title));
+        doc.add_text(self.body_exact, analyzer::pre_analysed_exact(&e.body));
         if let Some(date) = &e.date {
             doc.add_date(self.date, to_tantivy_date(date));
         }
