@@ -3,11 +3,12 @@
 //! Indexing and the server allocate many small buffers from several threads for seconds or
 //! hours: mimalloc serves them faster than the C library (−16% user time for a build, see
 //! BENCHMARKS.md). A one-shot command (`search`, `show`, `stats`) lives a few milliseconds,
-//! and there mimalloc costs more than it saves: its start reserves an arena and touches some
-//! 46 pages of it, and every size class gets a fresh page of its own, each first touch a
-//! page fault (3.5–5 µs on this virtual machine). With the C library's allocator a search
-//! process takes about 100 fewer page faults and 0.4 ms less wall time (3.0 → 2.6 ms at 100k
-//! entries), its `took_ms` unchanged.
+//! and there mimalloc costs more than it saves: its first allocation reserves an arena and
+//! touches some 46 pages of it, and every size class gets a fresh page of its own, each
+//! first touch a page fault (3.5–5 µs on this virtual machine). With the C library's allocator a search
+//! process takes about 80 fewer page faults (293 → 211) and 0.3 ms less wall time (3.2 →
+//! 2.9 ms at 100k entries), its `took_ms` unchanged; mimalloc's own start-up still runs
+//! (without mimalloc linked at all: 2.8 ms).
 //!
 //! The choice has to be made before the first allocation and never change, since memory
 //! must go back to the allocator it came from. The Rust runtime allocates before `main`, so
