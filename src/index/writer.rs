@@ -178,24 +178,25 @@ pub fn build(
 ) -> Result<BuildSummary> {
     let started = Instant::now();
     check_corpus(corpus_dir)?;
-    let mut writer = Writer::open(index_dir, &with_threads(corpus_dir, index_dir, options))?;
-    let mut summary = writer.sync(corpus_dir, &SyncOptions::default(), progress)?;
+    let scanned = scan(corpus_dir);
+    let mut writer = Writer::open(index_dir, &with_threads(&scanned.0, index_dir, options))?;
+    let mut summary = writer.sync_scanned(corpus_dir, scanned, &SyncOptions::default(), progress)?;
     writer.close()?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
 
-/// The options a build runs with. Unless told how many threads build the index, a new index
-/// whose files take at most half the writer's memory budget gets one: its single segment
-/// needs no merge at the end, and the entries reach it analysed already (see
-/// `analyzer::Replay`), so that one thread keeps up with the cores reading them (a 100k
-/// build, 201 MB of files: 13.7 → 12.6 s, against 14.5 s with two threads). Larger corpora,
-/// which fill several segments anyway, and runs over an existing index get one per core: at
-/// 1M entries a single thread stalls the readers every time it writes a segment (136 → 169 s).
-fn with_threads(corpus_dir: &Path, index_dir: &Path, options: &BuildOptions) -> BuildOptions {
+/// The options a build runs with, given the files `found` in the corpus. Unless told how many
+/// threads build the index, a new index whose files take at most half the writer's memory
+/// budget gets one: its single segment needs no merge at the end, and the entries reach it
+/// analysed already (see `analyzer::Replay`), so that one thread keeps up with the cores
+/// reading them (a 100k build, 201 MB of files: 13.7 → 12.6 s, against 14.5 s with two
+/// threads). Larger corpora, which fill several segments anyway, and runs over an existing
+/// index get one per core: at 1M entries a single thread stalls the readers every time it
+/// writes a segment (136 → 169 s).
+fn with_threads(found: &[Found], index_dir: &Path, options: &BuildOptions) -> BuildOptions {
     let mut options = options.clone();
     if options.threads == 0 && (options.rebuild || !index_dir.join("meta.json").exists()) {
-        let (found, _) = scan(corpus_dir);
         let bytes: u64 = found.iter().map(|f| f.size).sum();
         if bytes <= options.memory_budget as u64 / 2 {
             options.threads = 1;
@@ -237,15 +238,14 @@ impl Writer {
     /// Opens (or creates) the index for writing. Fails at once when another process is
     /// writing it.
     pub fn open(index_dir: &Path, options: &BuildOptions) -> Result<Writer> {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()).min(8);
         let threads = match options.threads {
-            0 => cores,
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()).min(8),
             n => n,
         };
         let settings = WriterSettings {
             threads,
             memory_budget: options.memory_budget.max(threads * 16 * 1024 * 1024),
-            merge_threads: cores.div_ceil(2),
+            merge_threads: threads.div_ceil(2),
         };
         let w = open_for_writing(index_dir, options.rebuild, settings)?;
         if w.fresh {
@@ -275,6 +275,18 @@ impl Writer {
 
     /// Brings the index up to date with `corpus_dir` and commits, when anything changed.
     pub fn sync(&mut self, corpus_dir: &Path, options: &SyncOptions, progress: &dyn Progress) -> Result<BuildSummary> {
+        self.sync_scanned(corpus_dir, scan(corpus_dir), options, progress)
+    }
+
+    /// [`Writer::sync`], with the files of `corpus_dir` (and the problems of the walk) found
+    /// already.
+    fn sync_scanned(
+        &mut self,
+        corpus_dir: &Path,
+        (mut found, walk_problems): (Vec<Found>, Vec<Problem>),
+        options: &SyncOptions,
+        progress: &dyn Progress,
+    ) -> Result<BuildSummary> {
         let started = Instant::now();
         let manifest = if self.fresh {
             Manifest::empty(self.fields)
@@ -285,7 +297,6 @@ impl Writer {
                 Manifest::load(self.reader.searcher(), self.fields, codec)
             })?
         };
-        let (mut found, walk_problems) = scan(corpus_dir);
         if let Some(inside) = nested_index(corpus_dir, &self.path) {
             // An index kept inside the folder it indexes is not news.
             found.retain(|f| !f.path.starts_with(&inside));
