@@ -98,17 +98,31 @@ fn killed_at_random_moments_the_index_holds_the_last_completed_run() {
     let want_b = dump(&t.path().join("ref-b")).unwrap();
     assert_ne!(want_a, want_b);
     assert!(want_a.len() > 2 * FILES, "{} entries", want_a.len());
+    // How long a run that moves an index from one state to the other takes; it rewrites only
+    // what changed, so it is much shorter than a full build.
+    point_link(&link, &dir_a);
+    let switch = build_to_completion(&link, &t.path().join("ref-b"), false);
+    assert!(dump(&t.path().join("ref-b")).as_ref() == Some(&want_a), "an incremental run gives the fresh index");
 
     let index = t.index();
     let mut last: Option<&Dump> = None;
     let (mut interrupted, mut refused, mut searched) = (0, 0, 0);
-    let full_ms = full.as_millis() as u64;
-    for round in 0..KILLS {
+    // Kills land at random points of the run they interrupt: early ones (start-up, the first
+    // files) in even rounds, anywhere up to a little past its expected end in odd ones. How
+    // long a run takes depends on the machine and on what else it is doing, so the rounds go
+    // on past KILLS until enough kills have landed during a run.
+    let mut round = 0;
+    while round < KILLS || (interrupted < 4 && round < 4 * KILLS) {
         let (dir, want) = if rng.chance(50) { (&dir_a, &want_a) } else { (&dir_b, &want_b) };
         point_link(&link, dir);
         let rebuild = round % 3 == 1;
-        let delay =
-            Duration::from_millis(if round % 2 == 0 { rng.range(0, 300) } else { rng.range(0, full_ms * 6 / 5) });
+        let expected = if rebuild || last.is_none() { full } else { switch };
+        let expected_ms = expected.as_millis() as u64 + 1;
+        let delay = Duration::from_millis(if round % 2 == 0 {
+            rng.range(0, expected_ms.min(600) / 2)
+        } else {
+            rng.range(0, expected_ms * 6 / 5)
+        });
         let started = Instant::now();
         let mut child = spawn_index(&link, &index, rebuild);
 
@@ -158,6 +172,7 @@ fn killed_at_random_moments_the_index_holds_the_last_completed_run() {
         } else if !finished {
             interrupted += 1;
         }
+        round += 1;
     }
     assert!(interrupted >= 4, "only {interrupted} kills landed during a run");
     assert!(refused >= 1 && searched >= 1, "refused {refused}, searched {searched}");
