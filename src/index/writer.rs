@@ -39,7 +39,7 @@ use crate::index::merge::{merge, needs_first_text, Seen, Stories};
 use crate::index::queue::{self, Gate, Queued};
 use crate::index::schema::{stored_json, Fields};
 use crate::index::store::{self, Codec};
-use crate::index::{commit, damaged_or, load_codec, open_for_writing, write_error, WriterSettings};
+use crate::index::{commit, damaged_or, exists, load_codec, open_for_writing, write_error, WriterSettings};
 
 /// The writer's default memory budget, shared by its threads.
 pub const DEFAULT_MEMORY_BUDGET: usize = 512 * 1024 * 1024;
@@ -196,7 +196,7 @@ pub fn build(
 /// writes a segment (136 → 169 s).
 fn with_threads(found: &[Found], index_dir: &Path, options: &BuildOptions) -> BuildOptions {
     let mut options = options.clone();
-    if options.threads == 0 && (options.rebuild || !index_dir.join("meta.json").exists()) {
+    if options.threads == 0 && (options.rebuild || !exists(index_dir)) {
         let bytes: u64 = found.iter().map(|f| f.size).sum();
         if bytes <= options.memory_budget as u64 / 2 {
             options.threads = 1;
@@ -373,14 +373,12 @@ impl Writer {
     /// count in the BM25 statistics until a later merge drops them.
     fn merge_into_one(&mut self, progress: &dyn Progress) -> Result<()> {
         let path = &self.path;
-        let (segments, deleted, documents) = {
-            // Tantivy keeps the files of every segment whose metadata is still held: these
-            // are dropped before the merge.
-            let metas = self.writer.index().searchable_segment_metas().map_err(|e| damaged_or(path, e))?;
-            let segments: Vec<_> = metas.iter().map(|m| m.id()).collect();
-            let deleted: u64 = metas.iter().map(|m| u64::from(m.num_deleted_docs())).sum();
-            (segments, deleted, metas.iter().map(|m| u64::from(m.max_doc())).sum::<u64>())
-        };
+        let metas = self.writer.index().searchable_segment_metas().map_err(|e| damaged_or(path, e))?;
+        let segments: Vec<_> = metas.iter().map(|m| m.id()).collect();
+        let deleted: u64 = metas.iter().map(|m| u64::from(m.num_deleted_docs())).sum();
+        let documents: u64 = metas.iter().map(|m| u64::from(m.max_doc())).sum();
+        // Tantivy keeps the files of every segment whose metadata is still held.
+        drop(metas);
         if segments.len() > 1 || deleted * 10 > documents {
             progress.merging(segments.len());
             self.writer.merge(&segments).wait().map_err(|e| write_error(path, e))?;
