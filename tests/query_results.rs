@@ -62,6 +62,11 @@ fn zero_hits_suggest_words_from_the_index() {
     let (_, doc) = t.search_json(&["universe", "consortium"]);
     assert_eq!(doc["suggestions"][0]["any"], true);
     assert_eq!(doc["suggestions"][0]["total"], 2);
+    assert_eq!(doc["suggestions"][0]["total_exact"], true);
+    // A lone phrase reads the same with --any: nothing is offered.
+    let (code, doc) = t.search_json(&["\"consortium universe\""]);
+    assert_eq!(code, 1);
+    assert!(doc.get("suggestions").is_none(), "{doc}");
     // Hits: no suggestions key at all.
     let (_, doc) = t.search_json(&["universe"]);
     assert!(doc.get("suggestions").is_none());
@@ -147,6 +152,14 @@ fn past_ten_thousand_matches_the_total_is_a_lower_bound_unless_facets_or_more_hi
     // A narrower query under the limit is exact.
     let (_, doc) = t.search_json(&["bulletin", "title:\"bulletin 17\""]);
     assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(1), Some(true)));
+    // "Did you mean" counts the same way: every entry holds the word, none the phrase.
+    let (code, doc) = t.search_json(&["bulletin", "\"number bulletin\""]);
+    assert_eq!(code, 1);
+    let offered = &doc["suggestions"][0];
+    assert_eq!(offered["any"], true, "{doc}");
+    assert_eq!((offered["total"].as_u64(), offered["total_exact"].as_bool()), (Some(10_000), Some(false)));
+    let text = String::from_utf8(t.search(&["bulletin", "\"number bulletin\""]).stdout).unwrap();
+    assert!(text.contains("No entry has all the words; with --any: 10000+ matches."), "{text}");
 }
 
 /// Words under a filter that keeps most entries, or with a few words excluded, are ranked by

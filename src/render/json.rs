@@ -68,7 +68,7 @@
 //! with `--any`:
 //!
 //! ```text
-//! "suggestions": [{"query": string, "any": bool, "total": integer}]
+//! "suggestions": [{"query": string, "any": bool, "total": integer, "total_exact": bool}]
 //! ```
 //!
 //! ## `newsdex show ID|URL --json`
@@ -151,6 +151,7 @@ struct SuggestionDocument<'a> {
     query: &'a str,
     any: bool,
     total: usize,
+    total_exact: bool,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -200,7 +201,12 @@ impl<'a> SearchDocument<'a> {
             suggestions: results
                 .suggestions
                 .iter()
-                .map(|s: &Suggestion| SuggestionDocument { query: &s.query, any: s.any, total: s.total })
+                .map(|s: &Suggestion| SuggestionDocument {
+                    query: &s.query,
+                    any: s.any,
+                    total: s.total,
+                    total_exact: s.total_exact,
+                })
                 .collect(),
         }
     }

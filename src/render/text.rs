@@ -47,16 +47,16 @@ pub fn write_search(out: &mut dyn Write, results: &SearchResults, style: Style) 
         (Some(first), Some(last)) => format!(" (showing {}–{})", first.rank, last.rank),
         _ => String::new(),
     };
-    let total = if results.total_exact { matches(results.total) } else { format!("{}+ matches", results.total) };
+    let total = counted(results.total, results.total_exact);
     writeln!(out, "{total}{shown} in {:.1} ms", results.took.as_secs_f64() * 1000.0)?;
     for s in &results.suggestions {
         let query = style.paint(BOLD, &sanitize(&s.query));
         if s.any && s.query == results.query {
-            writeln!(out, "No entry has all the words; with --any: {}.", matches(s.total))?;
+            writeln!(out, "No entry has all the words; with --any: {}.", counted(s.total, s.total_exact))?;
         } else if s.any {
-            writeln!(out, "Did you mean: {query} (with --any: {})?", matches(s.total))?;
+            writeln!(out, "Did you mean: {query} (with --any: {})?", counted(s.total, s.total_exact))?;
         } else {
-            writeln!(out, "Did you mean: {query} ({})?", matches(s.total))?;
+            writeln!(out, "Did you mean: {query} ({})?", counted(s.total, s.total_exact))?;
         }
     }
     Ok(())
@@ -64,6 +64,15 @@ pub fn write_search(out: &mut dyn Write, results: &SearchResults, style: Style) 
 
 fn matches(n: usize) -> String {
     format!("{n} {}", if n == 1 { "match" } else { "matches" })
+}
+
+/// "N matches", or "N+ matches" when `n` is a lower bound.
+fn counted(n: usize, exact: bool) -> String {
+    if exact {
+        matches(n)
+    } else {
+        format!("{n}+ matches")
+    }
 }
 
 /// Widest bar of the timeline, in terminal columns.

@@ -7,11 +7,12 @@
 //! terms that are words in their own right, so suggestions read as words, not stems. Only
 //! corrections that match something are offered, with their number of matches (with
 //! `--any` when only that matches). When every word is known but no entry has them all,
-//! matching any of them (`--any`) is offered.
+//! matching any of them (`--any`) is offered. Matches are counted as a search counts them:
+//! exactly up to [`EXACT_COUNT_LIMIT`], then as "at least": counting every entry holding
+//! any of `said espresso dragonair` took 4.7 ms at 1M entries, 0.8 ms capped.
 
 use std::collections::HashMap;
 
-use tantivy::collector::Count;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
@@ -19,8 +20,9 @@ use tantivy::{Searcher, Term};
 use crate::error::Result;
 use crate::index::analyzer::{self, WordStemmer};
 use crate::index::{damaged_or, NewsIndex};
-use crate::query::syntax::{Node, Occur};
+use crate::query::syntax::{self, Node, Occur};
 use crate::query::{compile, Tuning};
+use crate::search::count::{CappedCount, Total, EXACT_COUNT_LIMIT};
 use crate::search::SearchRequest;
 
 /// Most corrected queries offered.
@@ -33,8 +35,11 @@ pub struct Suggestion {
     pub query: String,
     /// True when the suggestion is to match any of the words (`--any`).
     pub any: bool,
-    /// How many entries it matches (with the same filters).
+    /// How many entries it matches (with the same filters), exactly up to
+    /// [`EXACT_COUNT_LIMIT`].
     pub total: usize,
+    /// False when `total` is a lower bound.
+    pub total_exact: bool,
 }
 
 /// A word of the query the index does not hold, and what it could have been.
@@ -64,20 +69,30 @@ pub fn suggest(index: &NewsIndex, request: &SearchRequest, node: &Node, tuning: 
         unknown.push(Unknown { typed, candidates });
     }
 
-    let count = |text: &str, any: bool| -> Result<usize> {
+    let capped = CappedCount { limit: EXACT_COUNT_LIMIT };
+    let count = |text: &str, any: bool| -> Result<Total> {
         let compiled = match compile(text, any, &request.filters, fields, index.text_analyzer(), tuning) {
             Ok(c) => c,
-            Err(_) => return Ok(0),
+            Err(_) => return Ok(Total::exact(0)),
         };
-        searcher.search(compiled.query.as_ref(), &Count).map_err(|e| damaged_or(index.path(), e))
+        searcher.search(compiled.query.as_ref(), &capped).map_err(|e| damaged_or(index.path(), e))
+    };
+    let offer = |query: String, any: bool, total: Total| Suggestion {
+        query,
+        any,
+        total: total.count,
+        total_exact: total.exact,
     };
 
     let mut out: Vec<Suggestion> = Vec::new();
     if unknown.is_empty() {
-        if !request.any {
+        // With --any the query must read otherwise: a lone phrase, say, is the same query,
+        // and searching it again would only find nothing again.
+        let widened = !request.any && syntax::parse(&request.query, true).ok().as_ref() != Some(node);
+        if widened {
             let total = count(&request.query, true)?;
-            if total > 0 {
-                out.push(Suggestion { query: request.query.clone(), any: true, total });
+            if total.count > 0 {
+                out.push(offer(request.query.clone(), true, total));
             }
         }
         return Ok(out);
@@ -107,12 +122,12 @@ pub fn suggest(index: &NewsIndex, request: &SearchRequest, node: &Node, tuning: 
             continue;
         }
         let total = count(&text, request.any)?;
-        if total > 0 {
-            out.push(Suggestion { query: text, any: request.any, total });
+        if total.count > 0 {
+            out.push(offer(text, request.any, total));
         } else if !request.any {
             let total = count(&text, true)?;
-            if total > 0 {
-                out.push(Suggestion { query: text, any: true, total });
+            if total.count > 0 {
+                out.push(offer(text, true, total));
             }
         }
     }

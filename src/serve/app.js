@@ -121,7 +121,7 @@ function renderSuggestions(list) {
     if (i) line.append(", ");
     const a = el("a", { href: "?" + toParams({ ...state, q: s.query, any: s.any, page: 1 }) }, s.query + (s.any ? " (any word)" : ""));
     a.addEventListener("click", (e) => { e.preventDefault(); state = { ...state, q: s.query, any: s.any, page: 1 }; fillForm(state); run(true); });
-    line.append(a, " (" + s.total + ")");
+    line.append(a, " (" + s.total + (s.total_exact === false ? "+" : "") + ")");
   });
   line.append("?");
 }
