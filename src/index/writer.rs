@@ -359,8 +359,9 @@ impl Writer {
     ///
     /// Each indexing thread writes segments of its own (one each time its share of the memory
     /// budget fills), and every query pays a setup per segment (term lookups, postings,
-    /// fast-field readers) that a fresh search process pays cold. Measured on generated corpora (fresh processes over the query mix, one index
-    /// against the same index merged): at 100k entries, 2 segments → 1, `took_ms` median
+    /// fast-field readers) that a fresh search process pays cold. Measured on generated
+    /// corpora (fresh processes over the query mix, one index against the same index
+    /// merged): at 100k entries, 2 segments → 1, `took_ms` median
     /// 1.01 → 0.87 ms; at 1M, 8 → 1, 2.95 → 1.98 ms and the whole process 9.0 → 6.6 ms. The
     /// merge costs 2.2 s at 100k and 30 s at 1M (a fifth of a build) once; later runs only
     /// add small segments.

@@ -20,8 +20,8 @@ use tantivy::{Searcher, Term};
 use crate::error::Result;
 use crate::index::analyzer::{self, WordStemmer};
 use crate::index::{damaged_or, NewsIndex};
-use crate::query::syntax::{self, Node, Occur};
-use crate::query::{compile, Tuning};
+use crate::query::syntax::{Node, Occur};
+use crate::query::{compile, Compiled, Tuning};
 use crate::search::count::{CappedCount, Total, EXACT_COUNT_LIMIT};
 use crate::search::SearchRequest;
 
@@ -69,13 +69,14 @@ pub fn suggest(index: &NewsIndex, request: &SearchRequest, node: &Node, tuning: 
         unknown.push(Unknown { typed, candidates });
     }
 
+    let compiled =
+        |text: &str, any: bool| compile(text, any, &request.filters, fields, index.text_analyzer(), tuning).ok();
     let capped = CappedCount { limit: EXACT_COUNT_LIMIT };
+    let matches = |query: &Compiled| -> Result<Total> {
+        searcher.search(query.query.as_ref(), &capped).map_err(|e| damaged_or(index.path(), e))
+    };
     let count = |text: &str, any: bool| -> Result<Total> {
-        let compiled = match compile(text, any, &request.filters, fields, index.text_analyzer(), tuning) {
-            Ok(c) => c,
-            Err(_) => return Ok(Total::exact(0)),
-        };
-        searcher.search(compiled.query.as_ref(), &capped).map_err(|e| damaged_or(index.path(), e))
+        compiled(text, any).map_or(Ok(Total::exact(0)), |query| matches(&query))
     };
     let offer = |query: String, any: bool, total: Total| Suggestion {
         query,
@@ -88,9 +89,9 @@ pub fn suggest(index: &NewsIndex, request: &SearchRequest, node: &Node, tuning: 
     if unknown.is_empty() {
         // With --any the query must read otherwise: a lone phrase, say, is the same query,
         // and searching it again would only find nothing again.
-        let widened = !request.any && syntax::parse(&request.query, true).ok().as_ref() != Some(node);
-        if widened {
-            let total = count(&request.query, true)?;
+        let widened = (!request.any).then(|| compiled(&request.query, true)).flatten();
+        if let Some(widened) = widened.filter(|w| w.node.as_ref() != Some(node)) {
+            let total = matches(&widened)?;
             if total.count > 0 {
                 out.push(offer(request.query.clone(), true, total));
             }
