@@ -140,9 +140,10 @@ fn past_ten_thousand_matches_the_total_is_a_lower_bound_unless_facets_or_more_hi
     assert_eq!((doc.total, doc.total_exact), (10_050, true));
     let (_, doc) = t.search_json(&["bulletin", "--sort", "newest"]);
     assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(10_050), Some(true)));
-    // Other queries visit every match anyway: their count is exact.
+    // Words joined by AND stop counting too (`search::conjunction`).
     let (_, doc) = t.search_json(&["bulletin", "routine"]);
-    assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(10_050), Some(true)));
+    assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(10_000), Some(false)));
+    // Other queries visit every match anyway: their count is exact.
     let (_, doc) = t.search_json(&["bulletin", "--from", "2024-10-28"]);
     assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(10_050), Some(true)));
     // Asking for hits past the limit counts at least that far.
@@ -263,6 +264,57 @@ fn a_phrase_with_many_matches_gets_the_hits_of_scoring_every_match() {
     // A second run replaces 600 entries (their first forms stay in the first segment,
     // deleted) and adds a segment.
     t.write("again.ndjson", (0..24_000).step_by(40).map(|i| record(i, " Rate rise, rate rise.")).collect::<String>());
+    assert!(t.build().status.success());
+    compare(&t);
+}
+
+/// Words joined by AND with more matches than are counted exactly are ranked by skipping
+/// the stretches of postings that cannot reach the top (`search::conjunction`); the hits must
+/// be exactly those of the exhaustive way `--facets` takes, ties included, in one segment and
+/// in several with replaced (deleted) entries.
+#[test]
+fn words_joined_by_and_with_many_matches_get_the_hits_of_scoring_every_match() {
+    let t = TestDir::new();
+    let record = |i: usize, extra: &str| -> String {
+        // Every entry holds both words, most of them once in a long body; a few of the last
+        // quarter hold them often in a short one, or in the title (the best hits come after
+        // the first 10,000 matches).
+        let late = i >= 18_000;
+        let body = match i % 13 {
+            0 if late => format!("Oil prices, oil prices: oil at {i}."),
+            _ => format!("Oil and its prices, number {i},{}.", " and more words of the market".repeat(1 + i % 6)),
+        };
+        let title = if late && i % 17 == 0 { format!("Oil prices {i}") } else { format!("Report {i}") };
+        format!("{{\"title\": \"{title}\", \"body\": \"{body}{extra}\", \"url\": \"https://example.org/r/{i}\"}}\n")
+    };
+    t.write("reports.ndjson", (0..24_000).map(|i| record(i, "")).collect::<String>());
+    assert!(t.build().status.success());
+    let compare = |t: &TestDir| {
+        let queries: [&[&str]; 5] = [
+            &["oil prices"],
+            &["prices oil", "--offset", "25", "--limit", "30"],
+            &["oil prices number", "--limit", "40"],
+            &["oil AND prices", "--limit", "100"],
+            &["oil report"],
+        ];
+        for args in queries {
+            let (_, pruned) = t.search_json(args);
+            let (_, every) = t.search_json(&[args, &["--facets"]].concat());
+            let expected = every["total"].as_u64().unwrap();
+            let total = (pruned["total"].as_u64(), pruned["total_exact"].as_bool());
+            if expected > 10_000 {
+                assert_eq!(total, (Some(10_000), Some(false)), "{args:?}");
+            } else {
+                assert_eq!(total, (Some(expected), Some(true)), "{args:?}");
+            }
+            assert!(!pruned["hits"].as_array().unwrap().is_empty(), "{args:?}");
+            assert_eq!(pruned["hits"], every["hits"], "{args:?}");
+        }
+    };
+    compare(&t);
+    // A second run replaces 600 entries (their first forms stay in the first segment,
+    // deleted) and adds a segment.
+    t.write("again.ndjson", (0..24_000).step_by(40).map(|i| record(i, " Oil prices, oil prices.")).collect::<String>());
     assert!(t.build().status.success());
     compare(&t);
 }

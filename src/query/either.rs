@@ -31,6 +31,11 @@ impl EitherField {
     pub fn new(title: Term, body: Term, title_boost: Score) -> EitherField {
         EitherField { title, body, title_boost }
     }
+
+    /// The title term, the body term and the title's boost.
+    pub fn parts(&self) -> (&Term, &Term, Score) {
+        (&self.title, &self.body, self.title_boost)
+    }
 }
 
 impl fmt::Debug for EitherField {

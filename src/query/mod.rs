@@ -44,6 +44,10 @@ pub struct Compiled {
     /// so that its best hits can be found without reading the positions of every candidate
     /// once the count has passed its limit (see `search::phrase`).
     pub phrase: Option<Vec<PhraseField>>,
+    /// For words joined by AND alone (no filter, no exclusion, every word in either field):
+    /// each word's title term or body term, so that past the count's limit the best hits can
+    /// be found without scoring every match (see `search::conjunction`).
+    pub conjunction: Option<Vec<either::EitherField>>,
 }
 
 /// A phrase's terms in one field, with their positions in the phrase, and the weight of the
@@ -196,8 +200,26 @@ pub fn compile(
     } else {
         Box::new(BooleanQuery::new(clauses))
     };
+    let conjunction = match &node {
+        Some(Node::Bool(parts))
+            if !has_filters && words_joined_by_and(parts) && builder.either_words.len() == parts.len() =>
+        {
+            Some(builder.either_words)
+        }
+        _ => None,
+    };
     let sure_terms = if prunable { builder.word_terms } else { Vec::new() };
-    Ok(Compiled { query, highlight: builder.highlight, scored, node, prunable, sure_terms, filtered, phrase })
+    Ok(Compiled {
+        query,
+        highlight: builder.highlight,
+        scored,
+        node,
+        prunable,
+        sure_terms,
+        filtered,
+        phrase,
+        conjunction,
+    })
 }
 
 /// One word or words joined by OR with words excluded (`oil -opec`, `(iraq OR iran) -war`):
@@ -224,6 +246,15 @@ fn words_alone(node: &Node) -> bool {
         Node::Bool(parts) => words_joined_by_or(parts),
         _ => false,
     }
+}
+
+/// True when there are two parts or more and every one is a word required in either field
+/// (`oil prices`).
+fn words_joined_by_and(parts: &[(syntax::Occur, Node)]) -> bool {
+    parts.len() >= 2
+        && parts.iter().all(|(occur, n)| {
+            *occur == syntax::Occur::Must && matches!(n, Node::Word { scope: syntax::TextScope::Any, .. })
+        })
 }
 
 /// True when every part is a word that may match (`a OR b`).

@@ -6,6 +6,7 @@
 //! [`show`] fetches one entry, [`stats`] describes a whole index, [`export`] streams every
 //! match, [`explain`] writes a request for OpenSearch or Quickwit.
 
+pub mod conjunction;
 pub mod count;
 pub mod explain;
 pub mod export;
@@ -113,8 +114,9 @@ pub struct SearchResults {
     /// The query text as given.
     pub query: String,
     /// Number of matching entries: exact up to [`EXACT_COUNT_LIMIT`]; beyond it a query of
-    /// words alone (see [`count`]), or of words under a broad filter (see [`filtered`]),
-    /// without facets reports the limit, and `total_exact` is false.
+    /// words alone (see [`count`]), of words joined by AND (see [`conjunction`]), of a phrase
+    /// alone (see [`phrase`]) or of words under a broad filter (see [`filtered`]), without
+    /// facets or a date order, reports the limit, and `total_exact` is false.
     pub total: usize,
     /// False when `total` is a lower bound.
     pub total_exact: bool,
@@ -176,13 +178,24 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
         (Some(fields), Sort::Relevance, false) => Some(fields),
         _ => None,
     };
-    match (sort, pruned_under_filter, phrase_alone) {
-        (_, _, Some(fields)) => {
+    // Words joined by AND alone: past the count's limit, stretches whose blocks cannot reach
+    // the top are skipped (see `conjunction`).
+    let conjunction = match (&compiled.conjunction, sort, request.facets) {
+        (Some(words), Sort::Relevance, false) => Some(words),
+        _ => None,
+    };
+    match (sort, pruned_under_filter, phrase_alone, conjunction) {
+        (_, _, Some(fields), _) => {
             (top, total) =
                 phrase::top(&searcher, fields, request.offset, request.limit.max(1), counter).map_err(damaged)?;
             facets = None;
         }
-        (_, Some(parts), None) => {
+        (_, None, None, Some(words)) => {
+            (top, total) =
+                conjunction::top(&searcher, words, request.offset, request.limit.max(1), counter).map_err(damaged)?;
+            facets = None;
+        }
+        (_, Some(parts), None, _) => {
             let unscored = |q: &Option<Box<dyn tantivy::query::Query>>| {
                 q.as_ref().map(|q| q.weight(EnableScoring::disabled_from_searcher(&searcher))).transpose()
             };
@@ -196,7 +209,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             total = searcher.search(compiled.query.as_ref(), &counter).map_err(damaged)?;
             facets = None;
         }
-        (Sort::Relevance, None, None) if request.facets || !compiled.prunable => {
+        (Sort::Relevance, None, None, None) if request.facets || !compiled.prunable => {
             let collector = (
                 TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score(),
                 Count,
@@ -207,7 +220,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             total = Total::exact(count);
             facets = counted;
         }
-        (Sort::Relevance, None, None) => {
+        (Sort::Relevance, None, None, None) => {
             // Alone, the top-hits collector skips blocks that cannot make the top (block-max
             // WAND); the count then stops at its limit, or past the last hit asked for.
             let collector = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
@@ -219,7 +232,7 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             };
             facets = None;
         }
-        (Sort::Newest | Sort::Oldest, None, None) => {
+        (Sort::Newest | Sort::Oldest, None, None, None) => {
             let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
             let collector = (by_date(order), Count, facet_collector);
             let (docs, count, counted) = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
