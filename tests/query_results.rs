@@ -213,6 +213,25 @@ fn words_under_a_broad_filter_get_the_hits_of_scoring_every_match() {
     assert_eq!((narrow["total"].as_u64(), narrow["total_exact"].as_bool()), (Some(1_200), Some(true)));
 }
 
+/// Each of `queries`, run as it is (pruned, past 10,000 matches) and with `--facets` (every
+/// match visited), gives the same hits, ties included, and a total that is exact up to
+/// 10,000 and "10000+" beyond.
+fn assert_pruned_hits_are_the_exhaustive_ones(t: &TestDir, queries: &[&[&str]]) {
+    for args in queries {
+        let (_, pruned) = t.search_json(args);
+        let (_, every) = t.search_json(&[args, &["--facets"][..]].concat());
+        let expected = every["total"].as_u64().unwrap();
+        let total = (pruned["total"].as_u64(), pruned["total_exact"].as_bool());
+        if expected > 10_000 {
+            assert_eq!(total, (Some(10_000), Some(false)), "{args:?}");
+        } else {
+            assert_eq!(total, (Some(expected), Some(true)), "{args:?}");
+        }
+        assert!(!pruned["hits"].as_array().unwrap().is_empty(), "{args:?}");
+        assert_eq!(pruned["hits"], every["hits"], "{args:?}");
+    }
+}
+
 /// A phrase alone with more matches than are counted exactly is ranked without reading the
 /// positions of every candidate (`search::phrase`); the hits must be exactly those of the
 /// exhaustive way `--facets` takes, ties included, in one segment and in several with
@@ -238,34 +257,19 @@ fn a_phrase_with_many_matches_gets_the_hits_of_scoring_every_match() {
     };
     t.write("reports.ndjson", (0..24_000).map(|i| record(i, "")).collect::<String>());
     assert!(t.build().status.success());
-    let compare = |t: &TestDir| {
-        let phrases: [&[&str]; 5] = [
-            &["\"rate rise\""],
-            &["\"rate rise\"", "--offset", "25", "--limit", "30"],
-            &["\"rate rise again\"", "--limit", "40"],
-            &["\"rise again\"", "--limit", "100"],
-            &["title:\"rate rise\""],
-        ];
-        for args in phrases {
-            let (_, pruned) = t.search_json(args);
-            let (_, every) = t.search_json(&[args, &["--facets"]].concat());
-            let expected = every["total"].as_u64().unwrap();
-            let total = (pruned["total"].as_u64(), pruned["total_exact"].as_bool());
-            if expected > 10_000 {
-                assert_eq!(total, (Some(10_000), Some(false)), "{args:?}");
-            } else {
-                assert_eq!(total, (Some(expected), Some(true)), "{args:?}");
-            }
-            assert!(!pruned["hits"].as_array().unwrap().is_empty(), "{args:?}");
-            assert_eq!(pruned["hits"], every["hits"], "{args:?}");
-        }
-    };
-    compare(&t);
+    let phrases: [&[&str]; 5] = [
+        &["\"rate rise\""],
+        &["\"rate rise\"", "--offset", "25", "--limit", "30"],
+        &["\"rate rise again\"", "--limit", "40"],
+        &["\"rise again\"", "--limit", "100"],
+        &["title:\"rate rise\""],
+    ];
+    assert_pruned_hits_are_the_exhaustive_ones(&t, &phrases);
     // A second run replaces 600 entries (their first forms stay in the first segment,
     // deleted) and adds a segment.
     t.write("again.ndjson", (0..24_000).step_by(40).map(|i| record(i, " Rate rise, rate rise.")).collect::<String>());
     assert!(t.build().status.success());
-    compare(&t);
+    assert_pruned_hits_are_the_exhaustive_ones(&t, &phrases);
 }
 
 /// Words joined by AND with more matches than are counted exactly are ranked by skipping
@@ -289,34 +293,19 @@ fn words_joined_by_and_with_many_matches_get_the_hits_of_scoring_every_match() {
     };
     t.write("reports.ndjson", (0..24_000).map(|i| record(i, "")).collect::<String>());
     assert!(t.build().status.success());
-    let compare = |t: &TestDir| {
-        let queries: [&[&str]; 5] = [
-            &["oil prices"],
-            &["prices oil", "--offset", "25", "--limit", "30"],
-            &["oil prices number", "--limit", "40"],
-            &["oil AND prices", "--limit", "100"],
-            &["oil report"],
-        ];
-        for args in queries {
-            let (_, pruned) = t.search_json(args);
-            let (_, every) = t.search_json(&[args, &["--facets"]].concat());
-            let expected = every["total"].as_u64().unwrap();
-            let total = (pruned["total"].as_u64(), pruned["total_exact"].as_bool());
-            if expected > 10_000 {
-                assert_eq!(total, (Some(10_000), Some(false)), "{args:?}");
-            } else {
-                assert_eq!(total, (Some(expected), Some(true)), "{args:?}");
-            }
-            assert!(!pruned["hits"].as_array().unwrap().is_empty(), "{args:?}");
-            assert_eq!(pruned["hits"], every["hits"], "{args:?}");
-        }
-    };
-    compare(&t);
+    let queries: [&[&str]; 5] = [
+        &["oil prices"],
+        &["prices oil", "--offset", "25", "--limit", "30"],
+        &["oil prices number", "--limit", "40"],
+        &["oil AND prices", "--limit", "100"],
+        &["oil report"],
+    ];
+    assert_pruned_hits_are_the_exhaustive_ones(&t, &queries);
     // A second run replaces 600 entries (their first forms stay in the first segment,
     // deleted) and adds a segment.
     t.write("again.ndjson", (0..24_000).step_by(40).map(|i| record(i, " Oil prices, oil prices.")).collect::<String>());
     assert!(t.build().status.success());
-    compare(&t);
+    assert_pruned_hits_are_the_exhaustive_ones(&t, &queries);
 }
 
 #[test]

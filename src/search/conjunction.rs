@@ -20,13 +20,9 @@ use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term, TERMINATED};
 
-use super::filtered::page;
+use super::pruning::{below, first_held_by_all, least, page, SegmentHits, SegmentTop};
 use super::{CappedCount, Total};
 use crate::query::either::EitherField;
-
-/// Bounds are computed in floating point like the scores they bound; a stretch is skipped
-/// only when its bound falls short of the top by more than this share.
-const BOUND_SLACK: Score = 1e-4;
 
 /// The page of best hits of the words (all required) after `offset`, and their total, exact
 /// up to the limit of `counter`.
@@ -167,20 +163,7 @@ impl Word {
 
 /// The first entry from `target` on that holds every word, or [`TERMINATED`].
 fn holding_all(words: &mut [Word], target: DocId) -> DocId {
-    let mut doc = target;
-    'again: loop {
-        for word in words.iter_mut() {
-            let at = word.seek(doc);
-            if at == TERMINATED {
-                return TERMINATED;
-            }
-            if at > doc {
-                doc = at;
-                continue 'again;
-            }
-        }
-        return doc;
-    }
+    first_held_by_all(words, target, Word::seek)
 }
 
 /// The score of the entry every word stands on, summed as Tantivy's intersection sums it:
@@ -191,12 +174,6 @@ fn score(words: &[Word]) -> Score {
         [one] => one.score(),
         [] => 0.0,
     }
-}
-
-/// Whether a bound falls short of what a hit must beat, by more than [`BOUND_SLACK`].
-#[inline]
-fn below(bound: Score, least: Score) -> bool {
-    bound * (1.0 + BOUND_SLACK) < least
 }
 
 /// The entries from the one the rarest word stands on to the end of the shortest current
@@ -238,27 +215,14 @@ impl Stretch {
     }
 }
 
-/// What a hit must score to enter `top` (anything while it is not full, which past the
-/// count's limit happens only with a page asked for beyond it).
-#[inline]
-fn least(top: &TopNComputer<Score, DocId, NaturalComparator>) -> Score {
-    top.threshold.unwrap_or(Score::NEG_INFINITY)
-}
-
-/// What one segment gave.
-struct SegmentTop {
-    hits: Vec<(Score, DocId)>,
-    /// Matches counted: all of them, or more than the limit when it stopped counting.
-    count: usize,
-}
-
 /// The best `wanted` hits of a segment, counting every match until `limit` is passed.
 fn segment_top(reader: &SegmentReader, mut words: Vec<Word>, wanted: usize, limit: usize) -> SegmentTop {
     let alive = reader.alive_bitset();
     let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
-    let mut top = TopNComputer::new_with_comparator(wanted.min(reader.max_doc() as usize), NaturalComparator);
+    let mut top: SegmentHits =
+        TopNComputer::new_with_comparator(wanted.min(reader.max_doc() as usize), NaturalComparator);
     if words.is_empty() {
-        return SegmentTop { hits: Vec::new(), count: 0 };
+        return SegmentTop::new(top, 0);
     }
     // Rarest first, ties kept in the query's order, as Tantivy's intersection orders them.
     words.sort_by_key(|w| w.cost);
@@ -268,8 +232,7 @@ fn segment_top(reader: &SegmentReader, mut words: Vec<Word>, wanted: usize, limi
     while count <= limit {
         let doc = holding_all(&mut words, target);
         if doc == TERMINATED {
-            let hits = top.into_vec().into_iter().map(|hit| (hit.sort_key, hit.doc)).collect();
-            return SegmentTop { hits, count };
+            return SegmentTop::new(top, count);
         }
         if is_alive(doc) {
             count += 1;
@@ -311,8 +274,7 @@ fn segment_top(reader: &SegmentReader, mut words: Vec<Word>, wanted: usize, limi
         }
         target = doc;
     }
-    let hits = top.into_vec().into_iter().map(|hit| (hit.sort_key, hit.doc)).collect();
-    SegmentTop { hits, count }
+    SegmentTop::new(top, count)
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ use tantivy::fastfield::AliveBitSet;
 use tantivy::query::{Scorer, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader};
 
+use super::pruning::page;
+
 /// The least share of entries a filter keeps for [`FilteredTop`] to be worth it (decided in
 /// `search::run`, with the expected number of matches). Measured at 1M entries: `market`
 /// credited to Reuters (half the entries) 13.3 → 3.5 ms, `oil` since 2010 (three fifths of
@@ -67,16 +69,6 @@ impl FilteredTopSegment {
         }
         self.top.threshold.unwrap_or(Score::MIN)
     }
-}
-
-/// The page after `offset` of the best hits of all segments (each segment's best
-/// `offset + limit`), in the order `TopDocs` gives: score, then document.
-pub(super) fn page(hits: Vec<(Score, DocAddress)>, offset: usize, limit: usize) -> Vec<(Score, DocAddress)> {
-    let mut top = TopNComputer::new_with_comparator(offset.saturating_add(limit).min(hits.len()), NaturalComparator);
-    for (score, address) in hits {
-        top.push(score, address);
-    }
-    top.into_sorted_vec().into_iter().skip(offset).map(|hit| (hit.sort_key, hit.doc)).collect()
 }
 
 /// True when `docs` holds `doc`. Candidates come in document order, so `docs` only ever

@@ -13,6 +13,7 @@ pub mod export;
 pub mod facets;
 pub mod filtered;
 pub mod phrase;
+mod pruning;
 pub mod show;
 pub mod snippet;
 pub mod stats;

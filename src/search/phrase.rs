@@ -31,13 +31,9 @@ use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query, Scorer, Weig
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED};
 
-use super::filtered::page;
+use super::pruning::{below, first_held_by_all, page, SegmentHits, SegmentTop};
 use super::{CappedCount, Total};
 use crate::query::PhraseField;
-
-/// Bounds are computed in floating point like the scores they bound; a candidate is asked
-/// about unless its bound falls short of the top by more than this share.
-const BOUND_SLACK: Score = 1e-4;
 
 /// The page of best hits of the phrase after `offset`, and its total, exact up to the limit
 /// of `counter`.
@@ -132,20 +128,13 @@ impl FieldPart {
 
     /// The first entry from `target` on that holds every word.
     fn holding_all(&mut self, target: DocId) -> DocId {
-        let mut doc = target;
-        'again: loop {
-            for postings in &mut self.words {
-                let at = if postings.doc() < doc { postings.seek(doc) } else { postings.doc() };
-                if at == TERMINATED {
-                    return TERMINATED;
-                }
-                if at > doc {
-                    doc = at;
-                    continue 'again;
-                }
+        first_held_by_all(&mut self.words, target, |postings, doc| {
+            if postings.doc() < doc {
+                postings.seek(doc)
+            } else {
+                postings.doc()
             }
-            return doc;
-        }
+        })
     }
 
     /// The last entry of the rarest word's block that holds the current candidate, and the
@@ -397,13 +386,6 @@ impl Walker {
     }
 }
 
-/// What one segment gave.
-struct SegmentTop {
-    hits: Vec<(Score, DocId)>,
-    /// Matches counted: all of them, or more than the limit when it stopped counting.
-    count: usize,
-}
-
 /// The best `wanted` hits of a segment, counting every match until `limit` is passed.
 fn segment_top(
     reader: &SegmentReader,
@@ -414,14 +396,14 @@ fn segment_top(
 ) -> tantivy::Result<SegmentTop> {
     let alive = reader.alive_bitset();
     let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
-    let mut top = TopNComputer::new_with_comparator(wanted.min(reader.max_doc() as usize), NaturalComparator);
+    let mut top: SegmentHits =
+        TopNComputer::new_with_comparator(wanted.min(reader.max_doc() as usize), NaturalComparator);
     let mut count = 0;
     // Every match counts: the walkers go from match to match.
     let last = loop {
         let doc = walkers.iter().map(|w| w.doc).min().unwrap_or(TERMINATED);
         if doc == TERMINATED {
-            let hits = top.into_vec().into_iter().map(|hit| (hit.sort_key, hit.doc)).collect();
-            return Ok(SegmentTop { hits, count });
+            return Ok(SegmentTop::new(top, count));
         }
         let mut score = 0.0;
         for walker in walkers.iter_mut().filter(|w| w.doc == doc) {
@@ -458,7 +440,7 @@ fn segment_top(
             }
             let inside = |p: &FieldPart| p.next <= end;
             let best: Score = parts.iter_mut().filter(|p| inside(p)).map(|p| p.block_bound().1).sum();
-            if best * (1.0 + BOUND_SLACK) < least {
+            if below(best, least) {
                 for part in parts.iter_mut().filter(|p| inside(p)) {
                     part.next = part.holding_all(end + 1);
                 }
@@ -468,7 +450,7 @@ fn segment_top(
         let here = |p: &FieldPart| p.next == doc;
         let worth_it = top.threshold.is_none_or(|least| {
             let best: Score = parts.iter().filter(|p| here(p)).map(FieldPart::best_possible).sum();
-            best * (1.0 + BOUND_SLACK) >= least
+            !below(best, least)
         });
         if worth_it && is_alive(doc) {
             let mut score: Option<Score> = None;
@@ -486,8 +468,7 @@ fn segment_top(
             part.next = part.holding_all(doc + 1);
         }
     }
-    let hits = top.into_vec().into_iter().map(|hit| (hit.sort_key, hit.doc)).collect();
-    Ok(SegmentTop { hits, count })
+    Ok(SegmentTop::new(top, count))
 }
 
 #[cfg(test)]
