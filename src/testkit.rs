@@ -1,8 +1,12 @@
 //! Test helpers: small in-memory indexes of a title and a body made of generated text, for
 //! unit tests that compare our scorers with Tantivy scoring every match.
 
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::Query;
 use tantivy::schema::{Field, Schema, INDEXED, TEXT};
-use tantivy::{doc, Index, IndexWriter, Searcher, Term};
+use tantivy::{doc, DocAddress, Index, IndexWriter, Score, Searcher, Term};
+
+use crate::search::{CappedCount, Total};
 
 /// A small deterministic generator (xorshift).
 pub(crate) struct Rng(pub(crate) u64);
@@ -56,4 +60,25 @@ pub(crate) fn generated_index(
     let searcher = index.reader().expect("reader").searcher();
     assert!(searcher.segment_readers().len() > 1);
     Generated { searcher, title, body }
+}
+
+/// For each `(offset, limit, cap)` of `pages`, `pruned` (a page of hits and a total counted
+/// up to `cap`) gives exactly the hits of Tantivy scoring every match of `every`, and its
+/// count, or `cap` marked inexact past it.
+pub(crate) fn assert_pruned_like_every_match(
+    searcher: &Searcher,
+    every: &dyn Query,
+    pages: &[(usize, usize, usize)],
+    what: &str,
+    pruned: impl Fn(usize, usize, CappedCount) -> (Vec<(Score, DocAddress)>, Total),
+) {
+    for &(offset, limit, cap) in pages {
+        let expected = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
+        let (hits, count) = searcher.search(every, &(expected, Count)).expect("search");
+        let (page, total) = pruned(offset, limit, CappedCount { limit: cap });
+        let case = format!("{what} offset {offset} limit {limit} cap {cap}: {count} matches");
+        assert_eq!(page, hits, "{case}");
+        let wanted = if count > cap { Total { count: cap, exact: false } } else { Total::exact(count) };
+        assert_eq!(total, wanted, "{case}");
+    }
 }

@@ -279,11 +279,10 @@ fn segment_top(reader: &SegmentReader, mut words: Vec<Word>, wanted: usize, limi
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, Occur, Query};
 
     use super::*;
-    use crate::testkit::{generated_index, Generated, Rng};
+    use crate::testkit::{assert_pruned_like_every_match, generated_index, Generated, Rng};
 
     /// The words queries are made of, the first ones more often.
     const WORDS: [&str; 6] = ["oil", "price", "the", "opec", "talks", "summit"];
@@ -330,15 +329,14 @@ mod tests {
             let words: Vec<EitherField> = words.iter().map(|w| word(w)).collect();
             let every =
                 BooleanQuery::new(words.iter().map(|w| (Occur::Must, Box::new(w.clone()) as Box<dyn Query>)).collect());
-            for (offset, limit, cap) in [(0, 10, 20), (0, 10, 300), (5, 20, 40), (0, 3, 10_000), (30, 10, 20)] {
-                let expected = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-                let (hits, count) = searcher.search(&every, &(expected, Count)).expect("search");
-                let (page, total) = top(&searcher, &words, offset, limit, CappedCount { limit: cap }).expect("top");
-                let case = format!("{words:?} offset {offset} limit {limit} cap {cap}: {count} matches");
-                assert_eq!(page, hits, "{case}");
-                let wanted = if count > cap { Total { count: cap, exact: false } } else { Total::exact(count) };
-                assert_eq!(total, wanted, "{case}");
-            }
+            let pages = [(0, 10, 20), (0, 10, 300), (5, 20, 40), (0, 3, 10_000), (30, 10, 20)];
+            assert_pruned_like_every_match(
+                &searcher,
+                &every,
+                &pages,
+                &format!("{words:?}"),
+                |offset, limit, counter| top(&searcher, &words, offset, limit, counter).expect("top"),
+            );
         }
     }
 }

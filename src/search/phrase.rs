@@ -473,12 +473,11 @@ fn segment_top(
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, BoostQuery, Occur};
     use tantivy::Term;
 
     use super::*;
-    use crate::testkit::{generated_index, Generated, Rng};
+    use crate::testkit::{assert_pruned_like_every_match, generated_index, Generated, Rng};
 
     /// A few words, so that phrases of them match often, in fields of many lengths.
     const WORDS: [&str; 5] = ["oil", "price", "rise", "the", "talks"];
@@ -528,15 +527,14 @@ mod tests {
                 ),
                 (Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms(body), 0))),
             ]);
-            for (offset, limit, cap) in [(0, 10, 20), (0, 10, 200), (5, 20, 40), (0, 3, 10_000), (30, 10, 50)] {
-                let expected = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-                let (hits, count) = searcher.search(&every, &(expected, Count)).expect("search");
-                let (page, total) = top(&searcher, &fields, offset, limit, CappedCount { limit: cap }).expect("top");
-                let case = format!("{words:?} offset {offset} limit {limit} cap {cap}: {count} matches");
-                assert_eq!(page, hits, "{case}");
-                let wanted = if count > cap { Total { count: cap, exact: false } } else { Total::exact(count) };
-                assert_eq!(total, wanted, "{case}");
-            }
+            let pages = [(0, 10, 20), (0, 10, 200), (5, 20, 40), (0, 3, 10_000), (30, 10, 50)];
+            assert_pruned_like_every_match(
+                &searcher,
+                &every,
+                &pages,
+                &format!("{words:?}"),
+                |offset, limit, counter| top(&searcher, &fields, offset, limit, counter).expect("top"),
+            );
         }
     }
 }
