@@ -232,13 +232,30 @@ fn assert_pruned_hits_are_the_exhaustive_ones(t: &TestDir, queries: &[&[&str]]) 
     }
 }
 
+/// Indexes the 24,000 records `record` makes (with nothing added) and checks `queries` with
+/// [`assert_pruned_hits_are_the_exhaustive_ones`]; then a second run replaces every fortieth
+/// record by itself with `added` at the end of its body (the first forms stay in the first
+/// segment, deleted, and a segment is added), and they are checked again.
+fn assert_pruned_hits_hold_before_and_after_replacing(
+    record: impl Fn(usize, &str) -> String,
+    added: &str,
+    queries: &[&[&str]],
+) {
+    let t = TestDir::new();
+    t.write("reports.ndjson", (0..24_000).map(|i| record(i, "")).collect::<String>());
+    assert!(t.build().status.success());
+    assert_pruned_hits_are_the_exhaustive_ones(&t, queries);
+    t.write("again.ndjson", (0..24_000).step_by(40).map(|i| record(i, added)).collect::<String>());
+    assert!(t.build().status.success());
+    assert_pruned_hits_are_the_exhaustive_ones(&t, queries);
+}
+
 /// A phrase alone with more matches than are counted exactly is ranked without reading the
 /// positions of every candidate (`search::phrase`); the hits must be exactly those of the
 /// exhaustive way `--facets` takes, ties included, in one segment and in several with
 /// replaced (deleted) entries.
 #[test]
 fn a_phrase_with_many_matches_gets_the_hits_of_scoring_every_match() {
-    let t = TestDir::new();
     let record = |i: usize, extra: &str| -> String {
         // Two thirds say the phrase; a few of the last quarter say it often or in the title
         // (the best hits come after the first 10,000 matches); the other third holds both
@@ -255,8 +272,6 @@ fn a_phrase_with_many_matches_gets_the_hits_of_scoring_every_match() {
         let title = if late && i % 11 == 0 { format!("Rate rise {i}") } else { format!("Report {i}") };
         format!("{{\"title\": \"{title}\", \"body\": \"{body}{extra}\", \"url\": \"https://example.org/r/{i}\"}}\n")
     };
-    t.write("reports.ndjson", (0..24_000).map(|i| record(i, "")).collect::<String>());
-    assert!(t.build().status.success());
     let phrases: [&[&str]; 5] = [
         &["\"rate rise\""],
         &["\"rate rise\"", "--offset", "25", "--limit", "30"],
@@ -264,12 +279,7 @@ fn a_phrase_with_many_matches_gets_the_hits_of_scoring_every_match() {
         &["\"rise again\"", "--limit", "100"],
         &["title:\"rate rise\""],
     ];
-    assert_pruned_hits_are_the_exhaustive_ones(&t, &phrases);
-    // A second run replaces 600 entries (their first forms stay in the first segment,
-    // deleted) and adds a segment.
-    t.write("again.ndjson", (0..24_000).step_by(40).map(|i| record(i, " Rate rise, rate rise.")).collect::<String>());
-    assert!(t.build().status.success());
-    assert_pruned_hits_are_the_exhaustive_ones(&t, &phrases);
+    assert_pruned_hits_hold_before_and_after_replacing(record, " Rate rise, rate rise.", &phrases);
 }
 
 /// Words joined by AND with more matches than are counted exactly are ranked by skipping
@@ -278,7 +288,6 @@ fn a_phrase_with_many_matches_gets_the_hits_of_scoring_every_match() {
 /// in several with replaced (deleted) entries.
 #[test]
 fn words_joined_by_and_with_many_matches_get_the_hits_of_scoring_every_match() {
-    let t = TestDir::new();
     let record = |i: usize, extra: &str| -> String {
         // Every entry holds both words, most of them once in a long body; a few of the last
         // quarter hold them often in a short one, or in the title (the best hits come after
@@ -291,8 +300,6 @@ fn words_joined_by_and_with_many_matches_get_the_hits_of_scoring_every_match() {
         let title = if late && i % 17 == 0 { format!("Oil prices {i}") } else { format!("Report {i}") };
         format!("{{\"title\": \"{title}\", \"body\": \"{body}{extra}\", \"url\": \"https://example.org/r/{i}\"}}\n")
     };
-    t.write("reports.ndjson", (0..24_000).map(|i| record(i, "")).collect::<String>());
-    assert!(t.build().status.success());
     let queries: [&[&str]; 5] = [
         &["oil prices"],
         &["prices oil", "--offset", "25", "--limit", "30"],
@@ -300,12 +307,7 @@ fn words_joined_by_and_with_many_matches_get_the_hits_of_scoring_every_match() {
         &["oil AND prices", "--limit", "100"],
         &["oil report"],
     ];
-    assert_pruned_hits_are_the_exhaustive_ones(&t, &queries);
-    // A second run replaces 600 entries (their first forms stay in the first segment,
-    // deleted) and adds a segment.
-    t.write("again.ndjson", (0..24_000).step_by(40).map(|i| record(i, " Oil prices, oil prices.")).collect::<String>());
-    assert!(t.build().status.success());
-    assert_pruned_hits_are_the_exhaustive_ones(&t, &queries);
+    assert_pruned_hits_hold_before_and_after_replacing(record, " Oil prices, oil prices.", &queries);
 }
 
 #[test]
