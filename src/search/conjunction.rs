@@ -339,4 +339,38 @@ mod tests {
             );
         }
     }
+
+    /// A stretch ends with the shortest current block. `a` is in every other entry (a block
+    /// every 256 entries), `b` in every fourth (a block every 512). Entry 900, the best hit,
+    /// is in the second half of one of `b`'s blocks; before it, `a`'s block covers very long
+    /// entries, which score little. A stretch reaching from there past the end of `a`'s
+    /// block would be bounded by it, skipped, and the hit lost.
+    #[test]
+    fn a_stretch_ends_with_the_shortest_block() {
+        let Generated { searcher, title, body } = generated_index(3_500, 3_500, 1, |_, n| {
+            let words = match (n % 2, n % 4) {
+                (_, 0) => "a b",
+                (0, _) => "a",
+                _ => "",
+            };
+            let text = match n {
+                900 => "a a a a b b b b".to_string(),
+                0..40 => format!("{words} w1"),
+                512..768 => format!("{words}{}", " w2".repeat(600)),
+                _ => format!("{words}{}", " w2".repeat(60)),
+            };
+            (String::new(), text)
+        });
+        let words: Vec<EitherField> = ["a", "b"]
+            .iter()
+            .map(|w| EitherField::new(Term::from_field_text(title, w), Term::from_field_text(body, w), 0.5))
+            .collect();
+        let every =
+            BooleanQuery::new(words.iter().map(|w| (Occur::Must, Box::new(w.clone()) as Box<dyn Query>)).collect());
+        let (page, _) = top(&searcher, &words, 0, 10, CappedCount { limit: 5 }).expect("top");
+        assert_eq!(page.first().map(|(_, address)| address.doc_id), Some(900));
+        assert_pruned_like_every_match(&searcher, &every, &[(0, 10, 5), (0, 3, 5)], "a b", |offset, limit, counter| {
+            top(&searcher, &words, offset, limit, counter).expect("top")
+        });
+    }
 }
