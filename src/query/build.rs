@@ -106,8 +106,6 @@ pub(crate) struct Builder<'a> {
     /// Terms of one-word clauses, in each field the clause searches (see
     /// [`Compiled::sure_terms`](super::Compiled::sure_terms)).
     pub(crate) word_terms: Vec<Term>,
-    /// Every word built as an [`EitherField`], in the order of the query.
-    pub(crate) either_words: Vec<EitherField>,
     /// The node being built is sought to each candidate rather than read through: a required
     /// clause of a conjunction of two or more, or an excluded clause. A word there is an
     /// [`EitherField`], which the intersection or the exclusion seeks lazily.
@@ -126,7 +124,6 @@ impl<'a> Builder<'a> {
             keyword: analyzer::keyword(),
             highlight: Highlight::default(),
             word_terms: Vec::new(),
-            either_words: Vec::new(),
             sought: false,
         }
     }
@@ -257,9 +254,7 @@ impl<'a> Builder<'a> {
                     if self.sought && *scope == TextScope::Any {
                         let title = Term::from_field_text(self.fields.title, term);
                         let body = Term::from_field_text(self.fields.body, term);
-                        let word = EitherField::new(title, body, self.tuning.title_boost);
-                        self.either_words.push(word.clone());
-                        return Ok(Some(Box::new(word)));
+                        return Ok(Some(Box::new(EitherField::new(title, body, self.tuning.title_boost))));
                     }
                 }
                 self.terms_query(*scope, &tokens, 0)

@@ -200,11 +200,15 @@ pub fn compile(
     } else {
         Box::new(BooleanQuery::new(clauses))
     };
+    // A word in either field notes its title term, then its body term (when it is one term:
+    // a word that analyses to several is a phrase, and to none, nothing).
     let conjunction = match &node {
         Some(Node::Bool(parts))
-            if !has_filters && words_joined_by_and(parts) && builder.either_words.len() == parts.len() =>
+            if !has_filters && words_joined_by_and(parts) && builder.word_terms.len() == 2 * parts.len() =>
         {
-            Some(builder.either_words)
+            let word =
+                |pair: &[tantivy::Term]| either::EitherField::new(pair[0].clone(), pair[1].clone(), tuning.title_boost);
+            Some(builder.word_terms.chunks_exact(2).map(word).collect())
         }
         _ => None,
     };

@@ -20,7 +20,7 @@ use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term, TERMINATED};
 
-use super::pruning::{below, first_held_by_all, least, page, SegmentHits, SegmentTop};
+use super::pruning::{below, first_held_by_all, least, over_segments, SegmentHits, SegmentTop};
 use super::{CappedCount, Total};
 use crate::query::either::EitherField;
 
@@ -41,27 +41,15 @@ pub fn top(
         let body_weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(body))?;
         weighted.push([(title, title_weight), (body, body_weight)]);
     }
-    let wanted = offset.saturating_add(limit);
-    let mut hits = Vec::new();
-    let mut counted = 0;
-    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+    over_segments(searcher, offset, limit, counter, |reader, wanted| {
         let mut cursors = Vec::with_capacity(weighted.len());
         for fields in &weighted {
-            match Word::open(reader, fields)? {
-                Some(word) => cursors.push(word),
-                // A word the segment lacks in both fields: nothing here matches.
-                None => break,
-            }
+            // A word the segment lacks in both fields: nothing here matches.
+            let Some(word) = Word::open(reader, fields)? else { return Ok(None) };
+            cursors.push(word);
         }
-        if cursors.len() < weighted.len() {
-            continue;
-        }
-        let found = segment_top(reader, cursors, wanted, counter.limit);
-        hits.extend(found.hits.into_iter().map(|(score, doc)| (score, DocAddress::new(ordinal as u32, doc))));
-        counted += found.count;
-    }
-    // A segment that stopped counting counted past the limit, so the sum says so too.
-    Ok((page(hits, offset, limit), counter.total(counted)))
+        Ok(Some(segment_top(reader, cursors, wanted, counter.limit)))
+    })
 }
 
 /// A term's postings in one field of one segment, a block at a time, scored as Tantivy's

@@ -31,7 +31,7 @@ use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query, Scorer, Weig
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED};
 
-use super::pruning::{below, first_held_by_all, page, SegmentHits, SegmentTop};
+use super::pruning::{below, first_held_by_all, over_segments, SegmentHits, SegmentTop};
 use super::{CappedCount, Total};
 use crate::query::PhraseField;
 
@@ -52,11 +52,7 @@ pub fn top(
         let weight = PhraseQuery::new_with_offset_and_slop(field.terms.clone(), 0).weight(scoring)?;
         plans.push((field, bound, weight));
     }
-    let wanted = offset.saturating_add(limit);
-    let mut hits = Vec::new();
-    let mut counted = 0;
-    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
-        let segment = ordinal as u32;
+    over_segments(searcher, offset, limit, counter, |reader, wanted| {
         // The segment's positions (its reader keeps its own copy private).
         let index = reader.index();
         let positions = index.segment(index.new_segment_meta(reader.segment_id(), reader.max_doc()));
@@ -67,12 +63,8 @@ pub fn top(
                 walkers.push(walker);
             }
         }
-        let found = segment_top(reader, &plans, &mut walkers, wanted, counter.limit)?;
-        hits.extend(found.hits.into_iter().map(|(score, doc)| (score, DocAddress::new(segment, doc))));
-        counted += found.count;
-    }
-    // A segment that stopped counting counted past the limit, so the sum says so too.
-    Ok((page(hits, offset, limit), counter.total(counted)))
+        segment_top(reader, &plans, &mut walkers, wanted, counter.limit).map(Some)
+    })
 }
 
 /// The phrase in one field of one segment, once the count has passed its limit: the

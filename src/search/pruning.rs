@@ -4,7 +4,9 @@
 
 use tantivy::collector::sort_key::NaturalComparator;
 use tantivy::collector::TopNComputer;
-use tantivy::{DocAddress, DocId, Score, TERMINATED};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TERMINATED};
+
+use super::{CappedCount, Total};
 
 /// Bounds are computed in floating point like the scores they bound; a candidate (or a
 /// stretch of them) is passed over only when its bound falls short of the top by more than
@@ -63,6 +65,28 @@ pub(super) fn first_held_by_all<T>(
         }
         return doc;
     }
+}
+
+/// The page after `offset` of the best hits over every segment, and their total, exact up
+/// to the limit of `counter`: `in_segment` gives a segment's best `wanted` hits and the
+/// matches it counted (`None` when nothing there can match).
+pub(super) fn over_segments(
+    searcher: &Searcher,
+    offset: usize,
+    limit: usize,
+    counter: CappedCount,
+    mut in_segment: impl FnMut(&SegmentReader, usize) -> tantivy::Result<Option<SegmentTop>>,
+) -> tantivy::Result<(Vec<(Score, DocAddress)>, Total)> {
+    let wanted = offset.saturating_add(limit);
+    let mut hits = Vec::new();
+    let mut counted = 0;
+    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+        let Some(found) = in_segment(reader, wanted)? else { continue };
+        hits.extend(found.hits.into_iter().map(|(score, doc)| (score, DocAddress::new(ordinal as u32, doc))));
+        counted += found.count;
+    }
+    // A segment that stopped counting counted past the limit, so the sum says so too.
+    Ok((page(hits, offset, limit), counter.total(counted)))
 }
 
 /// The page after `offset` of the best hits of all segments (each segment's best
