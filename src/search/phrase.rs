@@ -14,6 +14,15 @@
 //! blocks cannot reach the top is skipped whole. Every hit keeps the score the whole phrase
 //! query gives it, and the order is the one `TopDocs` gives: score, then document.
 //!
+//! Most candidates past the limit hold the phrase in one field only: up to the next candidate
+//! of the other field, that field's score alone decides. There, an entry is passed over
+//! before the other words are sought when the rarest word occurs in it too seldom, for the
+//! entry's length, for the phrase to reach the top (the phrase occurs at most as often as
+//! that word), and so is a block of the rarest word's postings whose summary falls short
+//! ([`FieldPart::holding_enough`]). At a million entries, in fresh processes:
+//! `"interest rates"` 5.8 → 3.5 ms, `"the united states"` 7.2 → 5.2 ms, `"prime minister"`
+//! 2.5 → 1.8 ms.
+//!
 //! Up to the limit, the matches are found by a [`Walker`] rather than by Tantivy's phrase
 //! scorer, which sums the frequencies of the earlier entries of a block to find where an
 //! entry's positions start, for every word of every candidate (27% of a phrase's time in
@@ -31,7 +40,7 @@ use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query, Scorer, Weig
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader, TERMINATED};
 
-use super::pruning::{below, first_held_by_all, over_segments, SegmentHits, SegmentTop};
+use super::pruning::{below, first_held_by_all, over_segments, SegmentHits, SegmentTop, BOUND_SLACK};
 use super::{CappedCount, Total};
 use crate::query::PhraseField;
 
@@ -88,6 +97,10 @@ struct FieldPart {
     /// Where `phrase` stands: on a match (`Ok`), or past a candidate that was not one, below
     /// the first document it may match next (`Err`).
     at: Result<DocId, DocId>,
+    /// The shortest length an entry holding the phrase can have (as Tantivy codes lengths).
+    shortest: u8,
+    /// The last score asked of [`FieldPart::floor`], and its answer.
+    floor: Option<(Score, u32)>,
 }
 
 impl FieldPart {
@@ -115,27 +128,113 @@ impl FieldPart {
         let phrase = weight.scorer(reader, field.boost)?;
         let at = Ok(phrase.doc());
         let norms = reader.get_fieldnorms_reader(first.field())?;
-        Ok(Some(FieldPart { words, blocks, block: None, next: 0, norms, bound: bound.clone(), phrase, at }))
+        // An entry holding the phrase is at least as long as the phrase: what bounds its
+        // score without reading the lengths of every entry (a megabyte at a million, most
+        // of a phrase's time in a fresh process).
+        let shortest = FieldNormReader::fieldnorm_to_id(field.terms.len() as u32);
+        Ok(Some(FieldPart {
+            words,
+            blocks,
+            block: None,
+            next: 0,
+            norms,
+            bound: bound.clone(),
+            phrase,
+            at,
+            shortest,
+            floor: None,
+        }))
     }
 
     /// The first entry from `target` on that holds every word.
     fn holding_all(&mut self, target: DocId) -> DocId {
-        first_held_by_all(&mut self.words, target, |postings, doc| {
-            if postings.doc() < doc {
-                postings.seek(doc)
-            } else {
-                postings.doc()
+        first_held_by_all(&mut self.words, target, seek)
+    }
+
+    /// Like [`FieldPart::holding_all`], but an entry before `open` is passed over without
+    /// seeking the other words when the rarest word occurs there too seldom for the phrase
+    /// to reach `least` (see [`FieldPart::floor`]). The caller vouches that no other field
+    /// holds a candidate before `open`, so that this field's score alone decides.
+    fn holding_enough(&mut self, target: DocId, open: DocId, least: Score) -> DocId {
+        let floor = self.floor(least);
+        let mut target = if floor == u32::MAX { target.max(open) } else { target };
+        loop {
+            let mut doc = seek(&mut self.words[0], target);
+            while doc < open {
+                // A block of the rarest word's entries that cannot reach `least` is passed
+                // over whole up to `open`, as the stretches of `segment_top` are.
+                let (last, best) = self.block_of(doc);
+                if below(best, least) {
+                    doc = seek(&mut self.words[0], last.saturating_add(1).min(open));
+                } else if !self.may_reach(doc, floor, least) {
+                    doc = self.words[0].advance();
+                } else {
+                    break;
+                }
             }
-        })
+            if doc == TERMINATED {
+                return TERMINATED;
+            }
+            let held = first_held_by_all(&mut self.words, doc, seek);
+            if held == doc || held >= open || self.may_reach(held, floor, least) {
+                return held;
+            }
+            target = held + 1;
+        }
+    }
+
+    /// Whether the phrase may reach `least` in `doc`, where the rarest word stands, at that
+    /// word's count there (below `floor`, without reading the entry's length). Like
+    /// [`FieldPart::floor`], it leaves more slack than [`below`]: the candidate's own bound
+    /// is reckoned from the counts of every word.
+    fn may_reach(&self, doc: DocId, floor: u32, least: Score) -> bool {
+        let count = self.words[0].term_freq();
+        count >= floor && !below(self.bound.score(self.norms.fieldnorm_id(doc), count), least * (1.0 - BOUND_SLACK))
+    }
+
+    /// The fewest times the rarest word must occur in an entry for the phrase to score
+    /// `least` in this field ([`u32::MAX`] when no count can): a phrase occurs at most as
+    /// often as each of its words, and scores most in the field's shortest entry.
+    fn floor(&mut self, least: Score) -> u32 {
+        if let Some((asked, floor)) = self.floor {
+            if asked == least {
+                return floor;
+            }
+        }
+        const MOST: u32 = 1 << 24;
+        let reaches = |count: u32| !below(self.bound.score(self.shortest, count), least * (1.0 - BOUND_SLACK));
+        let floor = if reaches(MOST) {
+            // The first count that reaches it: scores grow with the count.
+            let (mut low, mut high) = (1, MOST);
+            while low < high {
+                let middle = low + (high - low) / 2;
+                if reaches(middle) {
+                    high = middle;
+                } else {
+                    low = middle + 1;
+                }
+            }
+            low
+        } else {
+            u32::MAX
+        };
+        self.floor = Some((least, floor));
+        floor
     }
 
     /// The last entry of the rarest word's block that holds the current candidate, and the
     /// most the phrase can score in that block.
     fn block_bound(&mut self) -> (DocId, Score) {
+        self.block_of(self.next)
+    }
+
+    /// The last entry of the rarest word's block that holds `doc` (at or past the block of
+    /// the last call), and the most the phrase can score in that block.
+    fn block_of(&mut self, doc: DocId) -> (DocId, Score) {
         match self.block {
-            Some((last, best)) if self.next <= last => (last, best),
+            Some((last, best)) if doc <= last => (last, best),
             _ => {
-                self.blocks.seek(self.next);
+                self.blocks.seek(doc);
                 let last = self.blocks.docs().last().copied().unwrap_or(TERMINATED);
                 let best = self.blocks.block_max_score(&self.norms, &self.bound);
                 self.block = Some((last, best));
@@ -168,6 +267,15 @@ impl FieldPart {
                 None
             }
         }
+    }
+}
+
+/// Moves `postings` to its first entry from `target` on.
+fn seek(postings: &mut SegmentPostings, target: DocId) -> DocId {
+    if postings.doc() < target {
+        postings.seek(target)
+    } else {
+        postings.doc()
     }
 }
 
@@ -456,8 +564,15 @@ fn segment_top(
                 top.push(score, doc);
             }
         }
+        // A field alone on the candidate, with the top full: up to the next candidate of the
+        // other fields, an entry is its field's alone, and needs its rarest word often enough.
+        let alone = parts.iter().filter(|p| here(p)).count() == 1;
+        let open = parts.iter().filter(|p| !here(p)).map(|p| p.next).min().unwrap_or(TERMINATED);
         for part in parts.iter_mut().filter(|p| here(p)) {
-            part.next = part.holding_all(doc + 1);
+            part.next = match top.threshold {
+                Some(least) if alone => part.holding_enough(doc + 1, open, least),
+                _ => part.holding_all(doc + 1),
+            };
         }
     }
     Ok(SegmentTop::new(top, count))
@@ -528,5 +643,47 @@ mod tests {
                 |offset, limit, counter| top(&searcher, &fields, offset, limit, counter).expect("top"),
             );
         }
+    }
+
+    /// A field alone on its candidates passes over entries by its rarest word's count and
+    /// their length, and by block, but never past the next candidate of the other field:
+    /// entries holding the phrase in a short title and a body of any length, one in 25, keep
+    /// the score of both fields among thousands holding it in the body only (once in a long
+    /// body, or up to three times in a body of any length). It fails when a block of the body
+    /// is passed over beyond the title's next candidate, or when an entry's bound is taken
+    /// 1.3 times too low.
+    #[test]
+    fn a_field_alone_never_passes_over_the_other_fields_next_candidate() {
+        let filler = |rng: &mut Rng, n: u64| (0..n).map(|_| format!("w{}", rng.below(50))).collect::<Vec<_>>();
+        let Generated { searcher, title, body } = generated_index(9_000, 41, 0x2545_f491_4f6c_dd1d, |rng, n| {
+            let (before, after) = (filler(rng, 30).join(" "), filler(rng, 30).join(" "));
+            let length = 5 + rng.below(50);
+            let times = 1 + rng.below(3) as usize;
+            let body = match (n % 1_000, n % 25, n % 7) {
+                (0, _, _) => "oil price oil price oil price".to_string(),
+                // Bodies of every length, so that the best of these entries lie anywhere.
+                (_, 12, _) => format!("oil price {}", filler(rng, length).join(" ")),
+                // The phrase once to three times, in bodies of every length: some of them
+                // about as good as the least of the top.
+                (_, _, 3) => format!("{}{}", "oil price ".repeat(times), filler(rng, length).join(" ")),
+                _ if rng.below(2) == 0 => format!("{before} oil price {after}"),
+                _ => format!("{before} {after}"),
+            };
+            let title = if n % 25 == 12 { "oil price".to_string() } else { filler(rng, 3).join(" ") };
+            (title, body)
+        });
+        let terms = |field| vec![(0, Term::from_field_text(field, "oil")), (1, Term::from_field_text(field, "price"))];
+        let fields = [PhraseField { terms: terms(title), boost: 0.1 }, PhraseField { terms: terms(body), boost: 1.0 }];
+        let every = BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(PhraseQuery::new_with_offset_and_slop(terms(title), 0)), 0.1)),
+            ),
+            (Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms(body), 0))),
+        ]);
+        let pages = [(0, 10, 20), (0, 10, 200), (5, 20, 40), (0, 40, 100), (30, 10, 50), (0, 100, 150), (50, 150, 300)];
+        assert_pruned_like_every_match(&searcher, &every, &pages, "oil price", |offset, limit, counter| {
+            top(&searcher, &fields, offset, limit, counter).expect("top")
+        });
     }
 }

@@ -11,7 +11,7 @@ use super::{CappedCount, Total};
 /// Bounds are computed in floating point like the scores they bound; a candidate (or a
 /// stretch of them) is passed over only when its bound falls short of the top by more than
 /// this share.
-const BOUND_SLACK: Score = 1e-4;
+pub(super) const BOUND_SLACK: Score = 1e-4;
 
 /// The best hits of one segment as they are gathered.
 pub(super) type SegmentHits = TopNComputer<Score, DocId, NaturalComparator>;
