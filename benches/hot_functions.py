@@ -15,6 +15,13 @@ as few pages as possible.
 
 Run it again after a dependency or the compiler changes (their symbols' names change with
 them); a name the linker does not find is skipped.
+
+Valgrind cannot run code that uses AVX-512, which the build for this machine's processor
+may (`.cargo/config.toml`). There, profile a build for an older processor instead: the
+functions keep their names (most of them; compare `nm` of both).
+
+    CARGO_TARGET_DIR=/tmp/v3 RUSTFLAGS="-C target-cpu=x86-64-v3" cargo build --release
+    python3 benches/hot_functions.py --index /tmp/idx100k --bin /tmp/v3/release/newsdex
 """
 import argparse
 import collections
