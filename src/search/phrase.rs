@@ -184,12 +184,18 @@ impl FieldPart {
     }
 
     /// Whether the phrase may reach `least` in `doc`, where the rarest word stands, at that
-    /// word's count there (below `floor`, without reading the entry's length). Like
-    /// [`FieldPart::floor`], it leaves more slack than [`below`]: the candidate's own bound
-    /// is reckoned from the counts of every word.
+    /// word's count there (below `floor`, without reading the entry's length).
     fn may_reach(&self, doc: DocId, floor: u32, least: Score) -> bool {
         let count = self.words[0].term_freq();
-        count >= floor && !below(self.bound.score(self.norms.fieldnorm_id(doc), count), least * (1.0 - BOUND_SLACK))
+        count >= floor && self.may_score(self.norms.fieldnorm_id(doc), count, least)
+    }
+
+    /// Whether the phrase may score `least` in an entry of this length (as Tantivy codes
+    /// lengths) where the rarest word occurs `count` times. It leaves more slack than
+    /// [`below`]: the bound a candidate let through is then held to is reckoned from the
+    /// counts of every word.
+    fn may_score(&self, length: u8, count: u32, least: Score) -> bool {
+        !below(self.bound.score(length, count), least * (1.0 - BOUND_SLACK))
     }
 
     /// The fewest times the rarest word must occur in an entry for the phrase to score
@@ -202,7 +208,7 @@ impl FieldPart {
             }
         }
         const MOST: u32 = 1 << 24;
-        let reaches = |count: u32| !below(self.bound.score(self.shortest, count), least * (1.0 - BOUND_SLACK));
+        let reaches = |count: u32| self.may_score(self.shortest, count, least);
         let floor = if reaches(MOST) {
             // The first count that reaches it: scores grow with the count.
             let (mut low, mut high) = (1, MOST);
@@ -222,14 +228,9 @@ impl FieldPart {
         floor
     }
 
-    /// The last entry of the rarest word's block that holds the current candidate, and the
-    /// most the phrase can score in that block.
-    fn block_bound(&mut self) -> (DocId, Score) {
-        self.block_of(self.next)
-    }
-
-    /// The last entry of the rarest word's block that holds `doc` (at or past the block of
-    /// the last call), and the most the phrase can score in that block.
+    /// The last entry of the rarest word's block that holds `doc` (the current candidate, or
+    /// an entry past the block of the last call), and the most the phrase can score in that
+    /// block.
     fn block_of(&mut self, doc: DocId) -> (DocId, Score) {
         match self.block {
             Some((last, best)) if doc <= last => (last, best),
@@ -536,10 +537,10 @@ fn segment_top(
             // when the blocks' bounds add up to less than the top needs.
             let mut end = TERMINATED;
             for part in parts.iter_mut().filter(|p| p.next != TERMINATED) {
-                end = end.min(part.block_bound().0);
+                end = end.min(part.block_of(part.next).0);
             }
             let inside = |p: &FieldPart| p.next <= end;
-            let best: Score = parts.iter_mut().filter(|p| inside(p)).map(|p| p.block_bound().1).sum();
+            let best: Score = parts.iter_mut().filter(|p| inside(p)).map(|p| p.block_of(p.next).1).sum();
             if below(best, least) {
                 for part in parts.iter_mut().filter(|p| inside(p)) {
                     part.next = part.holding_all(end + 1);
@@ -581,6 +582,7 @@ fn segment_top(
 #[cfg(test)]
 mod tests {
     use tantivy::query::{BooleanQuery, BoostQuery, Occur};
+    use tantivy::schema::Field;
     use tantivy::Term;
 
     use super::*;
@@ -599,6 +601,22 @@ mod tests {
             _ => format!("w{}", rng.below(50)),
         };
         (0..n).map(|_| word(rng)).collect::<Vec<_>>().join(" ")
+    }
+
+    /// The phrase of `words` in the title (boosted by `boost`) and in the body: as our fields
+    /// to prune, and as Tantivy's query scoring every match (the scores summed).
+    fn title_and_body(words: &[&str], title: Field, body: Field, boost: Score) -> ([PhraseField; 2], BooleanQuery) {
+        let terms =
+            |field| words.iter().enumerate().map(|(p, w)| (p, Term::from_field_text(field, w))).collect::<Vec<_>>();
+        let fields = [PhraseField { terms: terms(title), boost }, PhraseField { terms: terms(body), boost: 1.0 }];
+        let every = BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(PhraseQuery::new_with_offset_and_slop(terms(title), 0)), boost)),
+            ),
+            (Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms(body), 0))),
+        ]);
+        (fields, every)
     }
 
     /// Whatever the count's limit, page and segments (with deleted entries), the pruned
@@ -623,17 +641,7 @@ mod tests {
             &["the", "rare"],
             &["rare", "the", "oil"],
         ] {
-            let terms =
-                |field| words.iter().enumerate().map(|(p, w)| (p, Term::from_field_text(field, w))).collect::<Vec<_>>();
-            let fields =
-                [PhraseField { terms: terms(title), boost: 0.5 }, PhraseField { terms: terms(body), boost: 1.0 }];
-            let every = BooleanQuery::new(vec![
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(PhraseQuery::new_with_offset_and_slop(terms(title), 0)), 0.5)),
-                ),
-                (Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms(body), 0))),
-            ]);
+            let (fields, every) = title_and_body(words, title, body, 0.5);
             let pages = [(0, 10, 20), (0, 10, 200), (5, 20, 40), (0, 3, 10_000), (30, 10, 50)];
             assert_pruned_like_every_match(
                 &searcher,
@@ -672,15 +680,7 @@ mod tests {
             let title = if n % 25 == 12 { "oil price".to_string() } else { filler(rng, 3).join(" ") };
             (title, body)
         });
-        let terms = |field| vec![(0, Term::from_field_text(field, "oil")), (1, Term::from_field_text(field, "price"))];
-        let fields = [PhraseField { terms: terms(title), boost: 0.1 }, PhraseField { terms: terms(body), boost: 1.0 }];
-        let every = BooleanQuery::new(vec![
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(PhraseQuery::new_with_offset_and_slop(terms(title), 0)), 0.1)),
-            ),
-            (Occur::Should, Box::new(PhraseQuery::new_with_offset_and_slop(terms(body), 0))),
-        ]);
+        let (fields, every) = title_and_body(&["oil", "price"], title, body, 0.1);
         let pages = [(0, 10, 20), (0, 10, 200), (5, 20, 40), (0, 40, 100), (30, 10, 50), (0, 100, 150), (50, 150, 300)];
         assert_pruned_like_every_match(&searcher, &every, &pages, "oil price", |offset, limit, counter| {
             top(&searcher, &fields, offset, limit, counter).expect("top")
