@@ -20,6 +20,7 @@
 //! | `title`, `body` | [`NEWS`] analyzer, positions | full text, phrases |
 //! | `title_exact`, `body_exact` | [`EXACT`]: words stemming would conflate, no positions | `=word`, `exact:`, `word*`, `word~`, "did you mean" |
 //! | `date` | date, indexed and fast | `--from/--to`, `date:`, sorting, timelines |
+//! | `day` | integer: the date's day (since 1970-01-01 UTC) | the whole days of `--from/--to` and `date:` |
 //! | `sources`, `authors` | [`KEYWORD`] analyzer; fast with the raw value | filters, facets |
 //! | `url` | raw term | `url:`, `show URL` |
 //! | `pages`, `files` | raw term per page (its URL, else its file) and per file it appeared in | `stats` |
@@ -46,7 +47,7 @@ use crate::index::store::{Codec, DictionaryRef};
 
 /// Version of the schema and analyzers. Bump it whenever either changes: an index written
 /// under another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// `type` of an entry document.
 const TYPE_ENTRY: &str = "entry";
@@ -77,6 +78,9 @@ pub struct Fields {
     pub body: Field,
     /// Date (a day counts as its midnight UTC).
     pub date: Field,
+    /// The date's day ([`day_of`]): a range of whole days is a few terms here, against one
+    /// term per second holding an entry in `date` (see `query::dates`).
+    pub day: Field,
     /// Agencies.
     pub sources: Field,
     /// Authors.
@@ -147,6 +151,7 @@ impl Fields {
             "date",
             DateOptions::default().set_indexed().set_fast().set_precision(DateTimePrecision::Seconds),
         );
+        let day = b.add_i64_field("day", NumericOptions::default().set_indexed());
         let sources = b.add_text_field("sources", keyword.clone());
         let authors = b.add_text_field("authors", keyword);
         let url = b.add_text_field("url", term.clone());
@@ -175,6 +180,7 @@ impl Fields {
             title,
             body,
             date,
+            day,
             sources,
             authors,
             url,
@@ -210,6 +216,7 @@ impl Fields {
             title: get("title")?,
             body: get("body")?,
             date: get("date")?,
+            day: get("day")?,
             sources: get("sources")?,
             authors: get("authors")?,
             url: get("url")?,
@@ -270,7 +277,9 @@ impl Fields {
         doc.add_text(self.title_exact, analyzer::pre_analysed_exact(&e.title));
         doc.add_text(self.body_exact, analyzer::pre_analysed_exact(&e.body));
         if let Some(date) = &e.date {
-            doc.add_date(self.date, to_tantivy_date(date));
+            let date = to_tantivy_date(date);
+            doc.add_date(self.date, date);
+            doc.add_i64(self.day, day_of(date.into_timestamp_secs()));
         }
         for s in &e.sources {
             doc.add_text(self.sources, s);
@@ -396,6 +405,15 @@ pub fn page_key(a: &Appearance) -> &str {
 /// Converts an entry date to the value indexed in the `date` field.
 pub fn to_tantivy_date(date: &EntryDate) -> DateTime {
     DateTime::from_timestamp_secs(date.timestamp().timestamp())
+}
+
+/// Seconds in a day of the `day` field.
+pub const DAY_SECONDS: i64 = 86_400;
+
+/// The day of the `day` field holding the second `secs` (counted, like it, from 1970-01-01
+/// UTC; days before it are negative).
+pub fn day_of(secs: i64) -> i64 {
+    secs.div_euclid(DAY_SECONDS)
 }
 
 /// Converts an instant to the value indexed in the `date` field.

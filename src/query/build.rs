@@ -433,7 +433,12 @@ impl<'a> Builder<'a> {
 
     /// The entries dated within `range`.
     pub(crate) fn date_range(&self, range: &DateRange) -> DateRangeQuery {
-        DateRangeQuery::new(self.fields.date, range.from.map(instant_to_tantivy), range.to.map(instant_to_tantivy))
+        DateRangeQuery::new(
+            self.fields.date,
+            self.fields.day,
+            range.from.map(instant_to_tantivy),
+            range.to.map(instant_to_tantivy),
+        )
     }
 }
 

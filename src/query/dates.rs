@@ -1,37 +1,46 @@
-//! The date filter (`--from`, `--to`, `--since`, `date:`), and which of Tantivy's two ways
-//! of finding a date range it takes.
+//! The date filter (`--from`, `--to`, `--since`, `date:`), and which of two ways of finding
+//! a date range it takes.
 //!
-//! The `date` field is both indexed and fast. Tantivy's fast-field range scans the date column
-//! of every entry, and the words' union is then sought at each entry in range: for a week or a
-//! month out of years of news that costs more than the word alone. The inverted index lists
-//! the entries of each date (to the second) in the range, so a narrow range costs about as
-//! many lookups as it has entries — and a wide one as many, which is why a range covering more
-//! than [`NARROW_SHARE`] of the index's dates keeps the column scan.
+//! The `date` field is both indexed (one term per second) and fast. Tantivy's fast-field range
+//! scans the date column of every entry, and the words are then sought at each entry in
+//! range: for a week or a month out of years of news that costs more than the word alone. A
+//! narrow range is read from the inverted index instead: the whole days it covers from the
+//! `day` field (one term per day), the part-days at its ends from `date`'s terms. Reading
+//! every second of a year from `date` (a term per second holding an entry, 38,000 at a
+//! million entries) cost more than the word it filtered. A range covering more than
+//! [`NARROW_SHARE`] of the index's dates keeps the column scan.
 
 use std::ops::Bound;
 
-use tantivy::query::{EnableScoring, InvertedIndexRangeQuery, Query, RangeQuery, Weight};
-use tantivy::schema::Field;
-use tantivy::{DateTime, Searcher, Term};
+use tantivy::query::{BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, RangeQuery, Scorer, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{BitSet, DateTime, DocId, DocSet, Score, Searcher, SegmentReader, TantivyError, Term};
+
+use crate::index::schema::{day_of, DAY_SECONDS};
 
 /// Ranges covering at most this share of the time between the index's first and last date
-/// go through the inverted index. Measured at 1M entries spread over 26 years: a day, a week,
-/// a month and a year are 1.3–5× faster that way, rare word or common; 15 years out of the 26
-/// are 7× slower.
-const NARROW_SHARE: f64 = 0.10;
+/// go through the inverted index, wider ones through the date column. Measured at 1M entries
+/// spread over 26 years, with whole days read from `day`: three years of a word in half the
+/// entries (`bank`) 3× faster than the column, of a rarer word (`fraud`) 1.6× slower; a year,
+/// a month, a week and a day faster for both. From this share up, a common word under the
+/// range is pruned by `search::filtered` (its `BROAD_SHARE`), which looks up the dates of a
+/// few candidates only, and a rare word leads the column's lookups.
+const NARROW_SHARE: f64 = 0.25;
 
 /// Entries dated from `from` (inclusive) to `to` (exclusive); `None` leaves a side open.
 #[derive(Debug, Clone)]
 pub struct DateRangeQuery {
     field: Field,
+    day: Field,
     from: Option<DateTime>,
     to: Option<DateTime>,
 }
 
 impl DateRangeQuery {
-    /// The range of `field` from `from` (inclusive) to `to` (exclusive).
-    pub fn new(field: Field, from: Option<DateTime>, to: Option<DateTime>) -> DateRangeQuery {
-        DateRangeQuery { field, from, to }
+    /// The range of the date field `field`, whose days the field `day` holds, from `from`
+    /// (inclusive) to `to` (exclusive).
+    pub fn new(field: Field, day: Field, from: Option<DateTime>, to: Option<DateTime>) -> DateRangeQuery {
+        DateRangeQuery { field, day, from, to }
     }
 
     fn bounds(&self) -> (Bound<Term>, Bound<Term>) {
@@ -40,6 +49,45 @@ impl DateRangeQuery {
             self.from.map_or(Bound::Unbounded, |t| Bound::Included(term(t))),
             self.to.map_or(Bound::Unbounded, |t| Bound::Excluded(term(t))),
         )
+    }
+
+    /// The range in terms of the inverted index: the whole days it covers as a range of
+    /// `day` terms, and what it covers of the days at either end as ranges of `date` terms
+    /// (the whole range when it holds no whole day).
+    fn pieces(&self) -> Vec<(Bound<Term>, Bound<Term>)> {
+        let seconds = |from: Option<i64>, to: Option<i64>| {
+            let at = |secs| Term::from_field_date(self.field, DateTime::from_timestamp_secs(secs));
+            (
+                from.map_or(Bound::Unbounded, |s| Bound::Included(at(s))),
+                to.map_or(Bound::Unbounded, |s| Bound::Excluded(at(s))),
+            )
+        };
+        let from = self.from.map(DateTime::into_timestamp_secs);
+        let to = self.to.map(DateTime::into_timestamp_secs);
+        // The first whole day, and the day after the last.
+        let first = from.map(|s| day_of(s + DAY_SECONDS - 1));
+        let end = to.map(day_of);
+        if let (Some(first), Some(end)) = (first, end) {
+            if first >= end {
+                return vec![seconds(from, to)];
+            }
+        }
+        let day = |d: Option<i64>| d.map(|d| Term::from_field_i64(self.day, d));
+        let mut pieces = vec![(
+            day(first).map_or(Bound::Unbounded, Bound::Included),
+            day(end).map_or(Bound::Unbounded, Bound::Excluded),
+        )];
+        if let (Some(from), Some(first)) = (from, first) {
+            if from < first * DAY_SECONDS {
+                pieces.push(seconds(Some(from), Some(first * DAY_SECONDS)));
+            }
+        }
+        if let (Some(to), Some(end)) = (to, end) {
+            if end * DAY_SECONDS < to {
+                pieces.push(seconds(Some(end * DAY_SECONDS), Some(to)));
+            }
+        }
+        pieces
     }
 
     /// True when the range covers at most [`NARROW_SHARE`] of the time between the first and
@@ -73,27 +121,90 @@ impl DateRangeQuery {
 
 impl Query for DateRangeQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let (lower, upper) = self.bounds();
         if scoring.searcher().is_some_and(|s| self.is_narrow(s)) {
-            InvertedIndexRangeQuery::new(lower, upper).weight(scoring)
+            Ok(Box::new(TermRangesWeight { pieces: self.pieces() }))
         } else {
+            let (lower, upper) = self.bounds();
             RangeQuery::new(lower, upper).weight(scoring)
         }
+    }
+}
+
+/// The entries holding any term of some ranges of terms (each range within one field),
+/// gathered in one bit set per segment.
+struct TermRangesWeight {
+    pieces: Vec<(Bound<Term>, Bound<Term>)>,
+}
+
+impl TermRangesWeight {
+    /// Marks in `docs` the entries holding a term of `(lower, upper)`.
+    fn gather(
+        reader: &SegmentReader,
+        (lower, upper): &(Bound<Term>, Bound<Term>),
+        docs: &mut BitSet,
+    ) -> tantivy::Result<()> {
+        let Some(field) = [lower, upper].into_iter().find_map(|b| match b {
+            Bound::Included(t) | Bound::Excluded(t) => Some(t.field()),
+            Bound::Unbounded => None,
+        }) else {
+            return Err(TantivyError::InvalidArgument("a date range open at both ends".to_string()));
+        };
+        let index = reader.inverted_index(field)?;
+        let mut range = index.terms().range();
+        range = match lower {
+            Bound::Included(t) => range.ge(t.serialized_value_bytes()),
+            Bound::Excluded(t) => range.gt(t.serialized_value_bytes()),
+            Bound::Unbounded => range,
+        };
+        range = match upper {
+            Bound::Included(t) => range.le(t.serialized_value_bytes()),
+            Bound::Excluded(t) => range.lt(t.serialized_value_bytes()),
+            Bound::Unbounded => range,
+        };
+        let mut terms = range.into_stream()?;
+        while terms.advance() {
+            let mut postings = index.read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            while !postings.docs().is_empty() {
+                for &doc in postings.docs() {
+                    docs.insert(doc);
+                }
+                postings.advance();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Weight for TermRangesWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut docs = BitSet::with_max_value(reader.max_doc());
+        for piece in &self.pieces {
+            TermRangesWeight::gather(reader, piece, &mut docs)?;
+        }
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        if self.scorer(reader, 1.0)?.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!("entry {doc} is not in the date range")));
+        }
+        Ok(Explanation::new("date range", 1.0))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use tantivy::collector::DocSetCollector;
-    use tantivy::schema::{DateOptions, DateTimePrecision, Schema, STRING};
+    use tantivy::schema::{DateOptions, DateTimePrecision, NumericOptions, Schema, STRING};
     use tantivy::{doc, Index, IndexWriter};
 
     use super::*;
 
     const DAY: i64 = 86_400;
 
-    /// Both ways of finding a range give the entries the fast-field range gives, and the
-    /// choice between them follows the share of the index's dates the range covers.
+    /// Both ways of finding a range give the entries the fast-field range gives, whether its
+    /// ends fall at midnight or within a day, and the choice between them follows the share
+    /// of the index's dates the range covers.
     #[test]
     fn narrow_and_wide_ranges_find_what_the_column_scan_finds() {
         let mut schema = Schema::builder();
@@ -101,13 +212,17 @@ mod tests {
             "date",
             DateOptions::default().set_indexed().set_fast().set_precision(DateTimePrecision::Seconds),
         );
+        let day = schema.add_i64_field("day", NumericOptions::default().set_indexed());
         let kind = schema.add_text_field("kind", STRING);
         let index = Index::create_in_ram(schema.build());
         let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
-        let start = 1_700_000_000;
+        // Midnight of a day, so that whole days and part-days are told apart below; entries
+        // every 2.4 hours over 100 days, in a shuffled order.
+        let start = 19_675 * DAY;
         for i in 0..1000 {
-            let t = DateTime::from_timestamp_secs(start + (i * 7919 % 1000) * DAY / 10);
-            writer.add_document(doc!(date => t, kind => "entry")).unwrap();
+            let secs = start + (i * 7919 % 1000) * DAY / 10;
+            let t = DateTime::from_timestamp_secs(secs);
+            writer.add_document(doc!(date => t, day => day_of(secs), kind => "entry")).unwrap();
             if i % 100 == 0 {
                 writer.add_document(doc!(kind => "file")).unwrap();
             }
@@ -115,15 +230,25 @@ mod tests {
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
         let at = |days: i64| Some(DateTime::from_timestamp_secs(start + days * DAY));
+        let at_hour = |hours: i64| Some(DateTime::from_timestamp_secs(start + hours * 3600));
         let cases = [
             (at(3), at(4), true),
             (at(0), at(9), true),
+            (at(10), at(30), true),
             (at(20), at(80), false),
             (None, at(5), true),
             (at(5), None, false),
+            // Part-days: within one day, across one midnight, around whole days, open ends.
+            (at_hour(26), at_hour(40), true),
+            (at_hour(40), at_hour(50), true),
+            (at_hour(29), at_hour(100), true),
+            (at_hour(48), at_hour(101), true),
+            (at_hour(29), at_hour(96), true),
+            (None, at_hour(101), true),
+            (at_hour(2390), None, true),
         ];
         for (from, to, narrow) in cases {
-            let ours = DateRangeQuery::new(date, from, to);
+            let ours = DateRangeQuery::new(date, day, from, to);
             assert_eq!(ours.is_narrow(&searcher), narrow, "{from:?}..{to:?}");
             let (lower, upper) = ours.bounds();
             let expected = searcher.search(&RangeQuery::new(lower, upper), &DocSetCollector).unwrap();
