@@ -99,24 +99,29 @@ impl DateRangeQuery {
     /// The share of the time between the first and the last date of the searcher's entries
     /// that the range covers (0 when no entry has a date).
     pub fn share(&self, searcher: &Searcher) -> f64 {
-        let name = searcher.schema().get_field_name(self.field);
-        let (mut first, mut last) = (i64::MAX, i64::MIN);
-        for reader in searcher.segment_readers() {
-            let Ok(column) = reader.fast_fields().date(name) else { continue };
-            if column.values.num_vals() == 0 {
-                continue; // a segment of file records only: no dates
-            }
-            first = first.min(column.min_value().into_timestamp_secs());
-            last = last.max(column.max_value().into_timestamp_secs());
-        }
-        if first > last {
-            return 0.0;
-        }
+        let Some((first, last)) = dated_span(searcher, self.field) else { return 0.0 };
+        let (first, last) = (first.into_timestamp_secs(), last.into_timestamp_secs());
         let from = self.from.map_or(first, |t| t.into_timestamp_secs()).max(first);
         let to = self.to.map_or(last, |t| t.into_timestamp_secs()).min(last);
         let covered = (to - from).max(0) as f64;
         covered / (last - first).max(1) as f64
     }
+}
+
+/// The first and the last date of the searcher's entries in the date field `field` (`None`
+/// when no entry has a date), from each segment's column summary.
+pub fn dated_span(searcher: &Searcher, field: Field) -> Option<(DateTime, DateTime)> {
+    let name = searcher.schema().get_field_name(field);
+    let mut span: Option<(DateTime, DateTime)> = None;
+    for reader in searcher.segment_readers() {
+        let Ok(column) = reader.fast_fields().date(name) else { continue };
+        if column.values.num_vals() == 0 {
+            continue; // a segment of file records only: no dates
+        }
+        let (first, last) = (column.min_value(), column.max_value());
+        span = Some(span.map_or((first, last), |(f, l)| (f.min(first), l.max(last))));
+    }
+    span
 }
 
 impl Query for DateRangeQuery {

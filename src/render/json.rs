@@ -10,8 +10,9 @@
 //!   "total":   integer   number of matching entries (all of them, not only this page);
 //!                        counted exactly up to 10,000; beyond that, a query of words
 //!                        alone (a word, or words joined by OR or by AND), of a phrase
-//!                        alone, or of words under a broad filter, without --facets or
-//!                        a date --sort reports 10000, "at least 10,000"
+//!                        alone, or of words under a broad filter, and any query sorted
+//!                        by date whose page lies in the newest (oldest) eighth of its
+//!                        dates, without --facets, reports 10000, "at least 10,000"
 //!   "total_exact": bool  false when "total" is such a lower bound
 //!   "took_ms": number    time spent in the engine, in milliseconds
 //!   "hits":    [hit]     this page of hits, best first (or in the --sort order)

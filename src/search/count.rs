@@ -4,9 +4,10 @@
 //! half the index. Past the limit the total is reported as a lower bound (`total_exact:
 //! false` in the JSON, "10000+ matches" in text), as web search engines do. Only a word or
 //! words joined by OR (`Compiled::prunable`), such words under a broad date or agency
-//! filter (`super::filtered`), and a phrase alone (`super::phrase`) are counted this way:
-//! AND, phrases among other clauses, narrow filters, facets and date orders visit every
-//! match anyway and keep counting exactly. When the document frequencies of a query of
+//! filter (`super::filtered`), a phrase alone (`super::phrase`), words joined by AND
+//! (`super::conjunction`) and a date order whose page lies in the newest or oldest stretch
+//! of time (`super::by_date`) are counted this way: phrases among other clauses, narrow
+//! filters and facets visit every match anyway and keep counting exactly. When the document frequencies of a query of
 //! words alone already pass the limit ([`at_least`]), the matches are not walked at all.
 
 use tantivy::collector::{Collector, SegmentCollector};

@@ -6,6 +6,7 @@
 //! [`show`] fetches one entry, [`stats`] describes a whole index, [`export`] streams every
 //! match, [`explain`] writes a request for OpenSearch or Quickwit.
 
+pub mod by_date;
 pub mod conjunction;
 pub mod count;
 pub mod explain;
@@ -117,7 +118,8 @@ pub struct SearchResults {
     /// Number of matching entries: exact up to [`EXACT_COUNT_LIMIT`]; beyond it a query of
     /// words alone (see [`count`]), of words joined by AND (see [`conjunction`]), of a phrase
     /// alone (see [`phrase`]) or of words under a broad filter (see [`filtered`]), without
-    /// facets or a date order, reports the limit, and `total_exact` is false.
+    /// facets, and any query in date order whose page lies in its newest (or oldest) stretch
+    /// of time (see [`by_date`]), reports the limit, and `total_exact` is false.
     pub total: usize,
     /// False when `total` is a lower bound.
     pub total_exact: bool,
@@ -172,6 +174,15 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
     };
     // The count a page needs (see `count`).
     let counter = CappedCount::for_page(request.offset, request.limit);
+    // The total when not every match is visited: the limit when the words' document
+    // frequencies pass it already, else the matches counted up to it.
+    let capped_total = || -> Result<Total> {
+        if count::at_least(&searcher, &compiled.sure_terms).map_err(damaged)? > counter.limit {
+            Ok(Total { count: counter.limit, exact: false })
+        } else {
+            searcher.search(compiled.query.as_ref(), &counter).map_err(damaged)
+        }
+    };
     // A phrase alone: its matches are walked without Tantivy's phrase scorer, and past the
     // count's limit only candidates that could enter the top have their positions read (see
     // `phrase`).
@@ -226,20 +237,54 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             // WAND); the count then stops at its limit, or past the last hit asked for.
             let collector = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset).order_by_score();
             top = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
-            total = if count::at_least(&searcher, &compiled.sure_terms).map_err(damaged)? > counter.limit {
-                Total { count: counter.limit, exact: false }
-            } else {
-                searcher.search(compiled.query.as_ref(), &counter).map_err(damaged)?
-            };
+            total = capped_total()?;
             facets = None;
         }
         (Sort::Newest | Sort::Oldest, None, None, None) => {
             let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
-            let collector = (by_date(order), Count, facet_collector);
-            let (docs, count, counted) = searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
-            top = docs.into_iter().map(|(_, addr)| (0.0, addr)).collect();
-            total = Total::exact(count);
-            facets = counted;
+            // Past the count's limit (and without facets), the page is first sought in the
+            // newest (or oldest) stretch of time (see `by_date`); fewer matches are all ranked
+            // by date, as before, at little cost. Words under a filter are expected to pass
+            // the limit or not from their frequencies (see `filtered`) before anything is
+            // counted; other queries are counted up to the limit.
+            let many = match (&compiled.filtered, request.facets) {
+                (_, true) => false,
+                (Some(parts), false) => {
+                    let (words, share) = parts.estimate(&searcher).map_err(damaged)?;
+                    words as f64 * share > EXACT_COUNT_LIMIT as f64
+                }
+                (None, false) => true,
+            };
+            let capped = if many { Some(capped_total()?) } else { None };
+            let sliced = match capped {
+                Some(capped) if !capped.exact => by_date::top(
+                    &searcher,
+                    compiled.query.as_ref(),
+                    fields,
+                    &request.filters.range,
+                    order,
+                    request.offset,
+                    request.limit.max(1),
+                )
+                .map_err(damaged)?
+                .map(|docs| (docs, capped)),
+                _ => None,
+            };
+            match sliced {
+                Some((docs, capped)) => {
+                    top = docs.into_iter().map(|addr| (0.0, addr)).collect();
+                    total = capped;
+                    facets = None;
+                }
+                None => {
+                    let collector = (by_date(order), Count, facet_collector);
+                    let (docs, count, counted) =
+                        searcher.search(compiled.query.as_ref(), &collector).map_err(damaged)?;
+                    top = docs.into_iter().map(|(_, addr)| (0.0, addr)).collect();
+                    total = Total::exact(count);
+                    facets = counted;
+                }
+            }
         }
     }
 
