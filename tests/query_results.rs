@@ -135,7 +135,8 @@ fn past_ten_thousand_matches_the_total_is_a_lower_bound_unless_facets_or_more_hi
     assert_eq!(doc["hits"].as_array().unwrap().len(), 10);
     let text = String::from_utf8(t.search(&["bulletin"]).stdout).unwrap();
     assert!(text.contains("\n10000+ matches (showing 1–10)"), "{text}");
-    // Facets visit every match, so the count is exact; so is a date order.
+    // Facets visit every match, so the count is exact; so does a date order when every match
+    // has the same date (no stretch of time holds fewer of them: see the next test).
     let doc = faceted(&t, &["bulletin", "--limit", "1"]);
     assert_eq!((doc.total, doc.total_exact), (10_050, true));
     let (_, doc) = t.search_json(&["bulletin", "--sort", "newest"]);
@@ -161,6 +162,35 @@ fn past_ten_thousand_matches_the_total_is_a_lower_bound_unless_facets_or_more_hi
     assert_eq!((offered["total"].as_u64(), offered["total_exact"].as_bool()), (Some(10_000), Some(false)));
     let text = String::from_utf8(t.search(&["bulletin", "\"number bulletin\""]).stdout).unwrap();
     assert!(text.contains("No entry has all the words; with --any: 10000+ matches."), "{text}");
+}
+
+/// Past the count's limit, a date order finds its page in the newest (or oldest) stretch of
+/// time (`search::by_date`): the total is a lower bound, and the hits are those of ranking
+/// every match by date, which `--facets` does.
+#[test]
+fn a_date_order_past_ten_thousand_matches_ranks_a_stretch_of_time() {
+    let t = TestDir::new();
+    let records: String = (0..10_400)
+        .map(|i| {
+            // Over 25 years, in no order, a few entries to a day; one in a hundred undated.
+            let day = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new((i * 7_919) % 9_131);
+            let date = if i % 100 == 0 { String::new() } else { format!(", \"date\": \"{day}T{:02}:00:00Z\"", i % 24) };
+            format!("{{\"title\": \"Bulletin {i}\", \"body\": \"A routine bulletin, number {i}.\"{date}}}\n")
+        })
+        .collect();
+    t.write("bulletins.ndjson", records);
+    assert!(t.build().status.success());
+    let ids =
+        |hits: &[serde_json::Value]| hits.iter().map(|h| h["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    for (sort, page) in [("newest", ["--limit", "10"]), ("oldest", ["--limit", "10"]), ("newest", ["--offset", "95"])] {
+        let args = [&["bulletin", "--sort", sort], &page[..]].concat();
+        let (_, doc) = t.search_json(&args);
+        assert_eq!((doc["total"].as_u64(), doc["total_exact"].as_bool()), (Some(10_000), Some(false)), "{args:?}");
+        let every = faceted(&t, &args);
+        assert_eq!(every.total, 10_400);
+        assert_eq!(ids(doc["hits"].as_array().unwrap()), ids(&every.hits), "{args:?}");
+        assert!(!every.hits.is_empty());
+    }
 }
 
 /// Words under a filter that keeps most entries, or with a few words excluded, are ranked by

@@ -97,23 +97,24 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Facets> {
-        let mut days: HashMap<i64, usize> = HashMap::new();
-        let mut sources: HashMap<String, usize> = HashMap::new();
-        let mut authors: HashMap<String, usize> = HashMap::new();
-        let mut undated = 0;
-        for fruit in fruits {
-            undated += fruit.undated;
-            for (day, n) in fruit.days {
-                *days.entry(day).or_default() += n;
+        let undated = fruits.iter().map(|f| f.undated).sum();
+        // A day counted in several segments falls in one bucket all the same.
+        let days = fruits.iter().flat_map(|f| f.days.iter().copied()).collect();
+        let (sources, authors) = match fruits.as_slice() {
+            // One segment (most indexes): only the values listed are named.
+            [one] => (one.sources.top(), one.authors.top()),
+            _ => {
+                let merged = |values: &mut dyn Iterator<Item = &OrdCounts>| {
+                    let mut counts: HashMap<String, usize> = HashMap::new();
+                    for (value, n) in values.flat_map(OrdCounts::named) {
+                        *counts.entry(value).or_default() += n;
+                    }
+                    top(counts)
+                };
+                (merged(&mut fruits.iter().map(|f| &f.sources)), merged(&mut fruits.iter().map(|f| &f.authors)))
             }
-            for (value, n) in fruit.sources {
-                *sources.entry(value).or_default() += n;
-            }
-            for (value, n) in fruit.authors {
-                *authors.entry(value).or_default() += n;
-            }
-        }
-        Ok(Facets { sources: top(sources), authors: top(authors), timeline: timeline(days, undated) })
+        };
+        Ok(Facets { sources, authors, timeline: timeline(days, undated) })
     }
 }
 
@@ -184,23 +185,59 @@ impl ValueCounts {
         }
     }
 
-    fn harvest(self) -> Vec<(String, usize)> {
-        let Some(column) = self.column else { return Vec::new() };
-        let mut counted: Vec<(u64, u32)> =
+    fn harvest(self) -> OrdCounts {
+        let mut counts: Vec<(u64, u32)> =
             self.counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(o, &n)| (o as u64, n)).collect();
         let mut beyond: Vec<(u64, u32)> = self.beyond.into_iter().collect();
         beyond.sort_unstable();
-        counted.extend(beyond);
-        let ords: Vec<u64> = counted.iter().map(|&(o, _)| o).collect();
+        counts.extend(beyond);
+        OrdCounts { column: self.column, counts }
+    }
+}
+
+/// What one segment counted of one column: each value's term ordinal (in increasing order)
+/// and count, and the column whose dictionary names them.
+struct OrdCounts {
+    column: Option<StrColumn>,
+    counts: Vec<(u64, u32)>,
+}
+
+impl OrdCounts {
+    /// The values of `counts` (ordinals in increasing order), named from the dictionary in one
+    /// pass over it.
+    fn name(&self, counts: &[(u64, u32)]) -> Vec<(String, usize)> {
+        let Some(column) = &self.column else { return Vec::new() };
+        let ords: Vec<u64> = counts.iter().map(|&(o, _)| o).collect();
         let mut out = Vec::with_capacity(ords.len());
-        let mut next = counted.iter();
-        // One pass over the dictionary for all the ordinals, in order.
+        let mut next = counts.iter();
         let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
             if let Some(&(_, n)) = next.next() {
                 out.push((String::from_utf8_lossy(bytes).into_owned(), n as usize));
             }
         });
         out
+    }
+
+    /// Every value counted, named.
+    fn named(&self) -> Vec<(String, usize)> {
+        self.name(&self.counts)
+    }
+
+    /// The most frequent values, ties in alphabetical order, as [`top`] gives them: the
+    /// dictionary's order is the values' byte order, so ties are broken on the ordinals, and
+    /// only the values listed are named.
+    fn top(&self) -> Vec<ValueCount> {
+        let mut best = self.counts.clone();
+        let by_count = |a: &(u64, u32), b: &(u64, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if best.len() > FACET_LIMIT {
+            best.select_nth_unstable_by(FACET_LIMIT - 1, by_count);
+            best.truncate(FACET_LIMIT);
+        }
+        best.sort_unstable();
+        let mut values: Vec<ValueCount> =
+            self.name(&best).into_iter().map(|(value, count)| ValueCount { value, count }).collect();
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        values
     }
 }
 
@@ -222,8 +259,8 @@ pub struct SegmentFacets {
 pub struct SegmentFruit {
     days: Vec<(i64, usize)>,
     undated: usize,
-    sources: Vec<(String, usize)>,
-    authors: Vec<(String, usize)>,
+    sources: OrdCounts,
+    authors: OrdCounts,
 }
 
 impl SegmentFacets {
@@ -298,8 +335,9 @@ fn top(counts: HashMap<String, usize>) -> Vec<ValueCount> {
     values
 }
 
-/// Groups per-day counts into calendar buckets suited to their span.
-fn timeline(days: HashMap<i64, usize>, undated: usize) -> Timeline {
+/// Groups per-day counts into calendar buckets suited to their span (a day may come more
+/// than once: its counts add up).
+fn timeline(days: Vec<(i64, usize)>, undated: usize) -> Timeline {
     let mut dated: Vec<(NaiveDate, usize)> =
         days.into_iter().filter_map(|(d, n)| date_of_unix_day(d).map(|d| (d, n))).collect();
     dated.sort_unstable();
@@ -343,7 +381,7 @@ mod tests {
 
     #[test]
     fn a_short_span_is_drawn_by_day_without_gaps() {
-        let t = timeline(HashMap::from([(day("2024-10-28"), 3), (day("2024-10-30"), 1)]), 2);
+        let t = timeline(Vec::from([(day("2024-10-28"), 3), (day("2024-10-30"), 1)]), 2);
         assert_eq!(t.interval, Interval::Day);
         assert_eq!(starts(&t), ["2024-10-28", "2024-10-29", "2024-10-30"]);
         assert_eq!(t.buckets.iter().map(|b| b.count).collect::<Vec<_>>(), [3, 0, 1]);
@@ -352,18 +390,18 @@ mod tests {
 
     #[test]
     fn weeks_start_on_monday_and_months_are_calendar_months() {
-        let t = timeline(HashMap::from([(day("2024-01-03"), 1), (day("2024-06-30"), 2)]), 0);
+        let t = timeline(Vec::from([(day("2024-01-03"), 1), (day("2024-06-30"), 2)]), 0);
         assert_eq!(t.interval, Interval::Week);
         assert_eq!(t.buckets[0].start.to_string(), "2024-01-01");
         assert_eq!(t.buckets.last().unwrap().start.to_string(), "2024-06-24");
-        let t = timeline(HashMap::from([(day("2023-01-31"), 1), (day("2024-02-29"), 2), (day("2024-03-01"), 4)]), 0);
+        let t = timeline(Vec::from([(day("2023-01-31"), 1), (day("2024-02-29"), 2), (day("2024-03-01"), 4)]), 0);
         assert_eq!(t.interval, Interval::Month);
         assert_eq!(t.buckets.len(), 15);
         assert_eq!(t.buckets[0].start.to_string(), "2023-01-01");
         assert_eq!(t.buckets[13].start.to_string(), "2024-02-01");
         assert_eq!(t.buckets[13].count, 2, "Feb 29 falls in February");
         assert_eq!(t.buckets[14].count, 4);
-        let t = timeline(HashMap::from([(day("1987-02-26"), 1), (day("2024-10-29"), 1)]), 0);
+        let t = timeline(Vec::from([(day("1987-02-26"), 1), (day("2024-10-29"), 1)]), 0);
         assert_eq!(t.interval, Interval::Year);
         assert_eq!(t.buckets.len(), 2024 - 1987 + 1);
         assert_eq!(t.buckets.iter().map(|b| b.count).sum::<usize>(), 2);
@@ -374,5 +412,75 @@ mod tests {
         let counts = HashMap::from([("dpa".to_string(), 2), ("AP".to_string(), 5), ("AFP".to_string(), 2)]);
         let values: Vec<(String, usize)> = top(counts).into_iter().map(|v| (v.value, v.count)).collect();
         assert_eq!(values, [("AP".to_string(), 5), ("AFP".to_string(), 2), ("dpa".to_string(), 2)]);
+    }
+}
+
+#[cfg(test)]
+mod collected {
+    use tantivy::query::TermQuery;
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+    use super::*;
+    use crate::index::{analyzer, Fields};
+    use crate::testkit::Rng;
+
+    /// The facets of the matches of an index of `segments` segments, and what counting the
+    /// generated entries gives.
+    fn facets_and_expected(segments: u64) -> (Facets, Vec<ValueCount>, Vec<ValueCount>) {
+        let (schema, fields) = Fields::build();
+        let index = Index::create_in_ram(schema);
+        analyzer::register(index.tokenizers());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).expect("writer");
+        let mut rng = Rng(0x6a09_e667_f3bc_c908);
+        let (mut sources, mut authors): (HashMap<String, usize>, HashMap<String, usize>) = Default::default();
+        let entries = 3_000;
+        for n in 0..entries {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.doc_type, if n % 9 == 0 { "file" } else { "entry" });
+            let matches = n % 9 != 0 && n % 4 != 0;
+            doc.add_text(fields.kind, if matches { "update" } else { "summary" });
+            // Sources from a few agencies, some credited twice; authors from 37 names in
+            // turn, so that more values than are listed occur and many counts tie.
+            let mut credited = Vec::new();
+            for _ in 0..=rng.below(3) {
+                let source = ["AP", "Reuters", "AFP", "dpa", "EFE"][rng.below(5) as usize].to_string();
+                doc.add_text(fields.sources, &source);
+                credited.push(source);
+            }
+            let author = format!("author {}", n % 37);
+            doc.add_text(fields.authors, &author);
+            if matches {
+                credited.sort();
+                credited.dedup();
+                for s in credited {
+                    *sources.entry(s).or_default() += 1;
+                }
+                *authors.entry(author).or_default() += 1;
+            }
+            writer.add_document(doc).expect("add");
+            if (n + 1) % (entries / segments) == 0 {
+                writer.commit().expect("commit");
+            }
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        assert_eq!(searcher.segment_readers().len() as u64, segments);
+        let query = TermQuery::new(Term::from_field_text(fields.kind, "update"), IndexRecordOption::Basic);
+        let facets = searcher.search(&query, &FacetCollector).expect("search");
+        (facets, top(sources), top(authors))
+    }
+
+    /// One segment names only the values it lists (`OrdCounts::top`), several name every
+    /// value and add them up: both give the most frequent values, ties alphabetical, as
+    /// counting the entries does.
+    #[test]
+    fn one_segment_and_several_list_the_values_counting_gives() {
+        for segments in [1, 3] {
+            let (facets, sources, authors) = facets_and_expected(segments);
+            assert_eq!(facets.sources, sources, "{segments} segments");
+            assert_eq!(facets.authors, authors, "{segments} segments");
+            assert_eq!(facets.authors.len(), FACET_LIMIT);
+        }
     }
 }
