@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{Cardinality, Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::date::{date_of_unix_day, unix_day, Interval};
@@ -89,6 +89,8 @@ impl Collector for FacetCollector {
             authors: ValueCounts::new(fast.str("authors")?),
             block: Vec::with_capacity(BLOCK),
             values: Vec::with_capacity(BLOCK),
+            dated: Vec::with_capacity(BLOCK),
+            rows: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -252,7 +254,10 @@ pub struct SegmentFacets {
     sources: ValueCounts,
     authors: ValueCounts,
     block: Vec<DocId>,
-    values: Vec<Option<DateTime>>,
+    /// The dates read from the block, the entries that have one and their rows.
+    values: Vec<DateTime>,
+    dated: Vec<DocId>,
+    rows: Vec<u32>,
 }
 
 /// What one segment counted.
@@ -269,16 +274,24 @@ impl SegmentFacets {
         if self.block.is_empty() {
             return;
         }
+        // The dates of the block's dated entries, read for the whole block at once: the
+        // column's index turns the (ordered) entries into rows one index block at a time.
         self.values.clear();
-        self.values.resize(self.block.len(), None);
-        if let Some(column) = &self.dates {
-            column.first_vals(&self.block, &mut self.values);
+        match &self.dates {
+            Some(column) if column.get_cardinality() != Cardinality::Multivalued => {
+                self.dated.clear();
+                self.rows.clear();
+                column.index.docids_to_rowids(&self.block, &mut self.dated, &mut self.rows);
+                self.values.resize(self.rows.len(), DateTime::from_timestamp_secs(0));
+                column.values.get_vals(&self.rows, &mut self.values);
+            }
+            Some(column) => {
+                self.values.extend(self.block.iter().filter_map(|&doc| column.first(doc)));
+            }
+            None => {}
         }
-        for value in &self.values {
-            let Some(date) = value else {
-                self.undated += 1;
-                continue;
-            };
+        self.undated += self.block.len() - self.values.len();
+        for date in &self.values {
             let day = unix_day(date.into_timestamp_secs());
             match &mut self.days {
                 DayCounts::Dense { first, counts } => {
