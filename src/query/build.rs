@@ -355,7 +355,7 @@ impl<'a> Builder<'a> {
                 }))
             }
             Node::Keyword { field, value } => Some(self.keyword(*field, value)),
-            Node::Date(range) => Some(self.date_filter(range)),
+            Node::Date(range) => Some(self.date_filter(range, Vec::new())),
             Node::Bool(clauses) => {
                 let mut parts: Vec<(TOccur, Box<dyn Query>)> = Vec::with_capacity(clauses.len());
                 let conjunction = clauses.iter().filter(|(o, _)| *o == Occur::Must).count() >= 2;
@@ -420,15 +420,16 @@ impl<'a> Builder<'a> {
         sources.iter().map(|s| self.keyword_term(KeywordField::Source, s)).collect()
     }
 
-    /// A filter on the date field that leaves scores alone.
-    pub(crate) fn date_filter(&self, range: &DateRange) -> Box<dyn Query> {
+    /// A filter on the date field that leaves scores alone, intersected with the words of
+    /// `lead` (see [`DateRangeQuery::led_by`]; empty when they are not known).
+    pub(crate) fn date_filter(&self, range: &DateRange, lead: Vec<Vec<Term>>) -> Box<dyn Query> {
         if range.is_empty() {
             return Box::new(EmptyQuery);
         }
         if range.is_unbounded() {
             return Box::new(ConstScoreQuery::new(all_entries(self.fields), 0.0));
         }
-        Box::new(ConstScoreQuery::new(Box::new(self.date_range(range)), 0.0))
+        Box::new(ConstScoreQuery::new(Box::new(self.date_range(range).led_by(lead)), 0.0))
     }
 
     /// The entries dated within `range`.

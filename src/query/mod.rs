@@ -140,7 +140,14 @@ pub fn compile(
     let mut filter_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let dates = (!filters.range.is_unbounded()).then(|| builder.date_range(&filters.range));
     if dates.is_some() {
-        filter_clauses.push((Occur::Must, builder.date_filter(&filters.range)));
+        // One word: its entries are all the range is checked against. (Words joined by AND
+        // are left out: measured at 1M, `fraud investigation` in 2010–2012 took 1.8 ms with
+        // the range read whole, 2.9 ms through the column, though `fraud` alone is rare.)
+        let lead: Vec<Vec<tantivy::Term>> = match &node {
+            Some(Node::Word { .. }) if !builder.word_terms.is_empty() => vec![builder.word_terms.clone()],
+            _ => Vec::new(),
+        };
+        filter_clauses.push((Occur::Must, builder.date_filter(&filters.range, lead)));
     }
     let sources = builder.source_terms(&filters.sources);
     if !sources.is_empty() {
