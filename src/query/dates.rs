@@ -70,11 +70,17 @@ impl DateRangeQuery {
         self
     }
 
+    /// The whole range as bounds of `date` terms.
     fn bounds(&self) -> (Bound<Term>, Bound<Term>) {
-        let term = |t: DateTime| Term::from_field_date(self.field, t);
+        self.seconds(self.from.map(DateTime::into_timestamp_secs), self.to.map(DateTime::into_timestamp_secs))
+    }
+
+    /// Bounds of `date` terms from the second `from` (inclusive) to `to` (exclusive).
+    fn seconds(&self, from: Option<i64>, to: Option<i64>) -> (Bound<Term>, Bound<Term>) {
+        let at = |secs| Term::from_field_date(self.field, DateTime::from_timestamp_secs(secs));
         (
-            self.from.map_or(Bound::Unbounded, |t| Bound::Included(term(t))),
-            self.to.map_or(Bound::Unbounded, |t| Bound::Excluded(term(t))),
+            from.map_or(Bound::Unbounded, |s| Bound::Included(at(s))),
+            to.map_or(Bound::Unbounded, |s| Bound::Excluded(at(s))),
         )
     }
 
@@ -82,13 +88,6 @@ impl DateRangeQuery {
     /// `day` terms, and what it covers of the days at either end as ranges of `date` terms
     /// (the whole range when it holds no whole day).
     fn pieces(&self) -> Vec<(Bound<Term>, Bound<Term>)> {
-        let seconds = |from: Option<i64>, to: Option<i64>| {
-            let at = |secs| Term::from_field_date(self.field, DateTime::from_timestamp_secs(secs));
-            (
-                from.map_or(Bound::Unbounded, |s| Bound::Included(at(s))),
-                to.map_or(Bound::Unbounded, |s| Bound::Excluded(at(s))),
-            )
-        };
         let from = self.from.map(DateTime::into_timestamp_secs);
         let to = self.to.map(DateTime::into_timestamp_secs);
         // The first whole day, and the day after the last.
@@ -96,7 +95,7 @@ impl DateRangeQuery {
         let end = to.map(day_of);
         if let (Some(first), Some(end)) = (first, end) {
             if first >= end {
-                return vec![seconds(from, to)];
+                return vec![self.seconds(from, to)];
             }
         }
         let day = |d: Option<i64>| d.map(|d| Term::from_field_i64(self.day, d));
@@ -106,12 +105,12 @@ impl DateRangeQuery {
         )];
         if let (Some(from), Some(first)) = (from, first) {
             if from < first * DAY_SECONDS {
-                pieces.push(seconds(Some(from), Some(first * DAY_SECONDS)));
+                pieces.push(self.seconds(Some(from), Some(first * DAY_SECONDS)));
             }
         }
         if let (Some(to), Some(end)) = (to, end) {
             if end * DAY_SECONDS < to {
-                pieces.push(seconds(Some(end * DAY_SECONDS), Some(to)));
+                pieces.push(self.seconds(Some(end * DAY_SECONDS), Some(to)));
             }
         }
         pieces
@@ -247,8 +246,6 @@ mod tests {
 
     use super::*;
 
-    const DAY: i64 = 86_400;
-
     /// Both ways of finding a range give the entries the fast-field range gives, whether its
     /// ends fall at midnight or within a day, and the choice between them follows the share
     /// of the index's dates the range covers.
@@ -265,9 +262,9 @@ mod tests {
         let mut writer: IndexWriter = index.writer(15_000_000).unwrap();
         // Midnight of a day, so that whole days and part-days are told apart below; entries
         // every 2.4 hours over 100 days, in a shuffled order.
-        let start = 19_675 * DAY;
+        let start = 19_675 * DAY_SECONDS;
         for i in 0..1000 {
-            let secs = start + (i * 7919 % 1000) * DAY / 10;
+            let secs = start + (i * 7919 % 1000) * DAY_SECONDS / 10;
             let t = DateTime::from_timestamp_secs(secs);
             let tag = if i % 100 == 1 { "rare" } else { "common" };
             writer.add_document(doc!(date => t, day => day_of(secs), kind => "entry", kind => tag)).unwrap();
@@ -277,7 +274,7 @@ mod tests {
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
-        let at = |days: i64| Some(DateTime::from_timestamp_secs(start + days * DAY));
+        let at = |days: i64| Some(DateTime::from_timestamp_secs(start + days * DAY_SECONDS));
         let at_hour = |hours: i64| Some(DateTime::from_timestamp_secs(start + hours * 3600));
         let cases = [
             (at(3), at(4), true),

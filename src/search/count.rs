@@ -7,8 +7,9 @@
 //! filter (`super::filtered`), a phrase alone (`super::phrase`), words joined by AND
 //! (`super::conjunction`) and a date order whose page lies in the newest or oldest stretch
 //! of time (`super::by_date`) are counted this way: phrases among other clauses, narrow
-//! filters and facets visit every match anyway and keep counting exactly. When the document frequencies of a query of
-//! words alone already pass the limit ([`at_least`]), the matches are not walked at all.
+//! filters and facets visit every match anyway and keep counting exactly. When the document
+//! frequencies of a query of words alone already pass the limit ([`at_least`]), the matches
+//! are not walked at all.
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;

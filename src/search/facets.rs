@@ -105,16 +105,7 @@ impl Collector for FacetCollector {
         let (sources, authors) = match fruits.as_slice() {
             // One segment (most indexes): only the values listed are named.
             [one] => (one.sources.top(), one.authors.top()),
-            _ => {
-                let merged = |values: &mut dyn Iterator<Item = &OrdCounts>| {
-                    let mut counts: HashMap<String, usize> = HashMap::new();
-                    for (value, n) in values.flat_map(OrdCounts::named) {
-                        *counts.entry(value).or_default() += n;
-                    }
-                    top(counts)
-                };
-                (merged(&mut fruits.iter().map(|f| &f.sources)), merged(&mut fruits.iter().map(|f| &f.authors)))
-            }
+            _ => (merged(fruits.iter().map(|f| &f.sources)), merged(fruits.iter().map(|f| &f.authors))),
         };
         Ok(Facets { sources, authors, timeline: timeline(days, undated) })
     }
@@ -236,10 +227,7 @@ impl OrdCounts {
             best.truncate(FACET_LIMIT);
         }
         best.sort_unstable();
-        let mut values: Vec<ValueCount> =
-            self.name(&best).into_iter().map(|(value, count)| ValueCount { value, count }).collect();
-        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        values
+        top(self.name(&best))
     }
 }
 
@@ -341,11 +329,20 @@ impl SegmentCollector for SegmentFacets {
 }
 
 /// The most frequent values, ties in alphabetical order.
-fn top(counts: HashMap<String, usize>) -> Vec<ValueCount> {
+fn top(counts: impl IntoIterator<Item = (String, usize)>) -> Vec<ValueCount> {
     let mut values: Vec<ValueCount> = counts.into_iter().map(|(value, count)| ValueCount { value, count }).collect();
     values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     values.truncate(FACET_LIMIT);
     values
+}
+
+/// The most frequent values of several segments: every value named, and its counts added.
+fn merged<'a>(segments: impl Iterator<Item = &'a OrdCounts>) -> Vec<ValueCount> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for (value, n) in segments.flat_map(OrdCounts::named) {
+        *counts.entry(value).or_default() += n;
+    }
+    top(counts)
 }
 
 /// Groups per-day counts into calendar buckets suited to their span (a day may come more

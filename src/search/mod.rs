@@ -247,15 +247,15 @@ fn run(index: &NewsIndex, request: &SearchRequest, tuning: Tuning) -> Result<Sea
             // by date, as before, at little cost. Words under a filter are expected to pass
             // the limit or not from their frequencies (see `filtered`) before anything is
             // counted; other queries are counted up to the limit.
-            let many = match (&compiled.filtered, request.facets) {
-                (_, true) => false,
-                (Some(parts), false) => {
+            let many = match &compiled.filtered {
+                _ if request.facets => false,
+                Some(parts) => {
                     let (words, share) = parts.estimate(&searcher).map_err(damaged)?;
                     words as f64 * share > EXACT_COUNT_LIMIT as f64
                 }
-                (None, false) => true,
+                None => true,
             };
-            let capped = if many { Some(capped_total()?) } else { None };
+            let capped = many.then(capped_total).transpose()?;
             let sliced = match capped {
                 Some(capped) if !capped.exact => by_date::top(
                     &searcher,
